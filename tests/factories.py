@@ -1,0 +1,10 @@
+"""Test data builders: the same ones the demo seed uses (see webapp/builders.py)."""
+
+from webapp.builders import (  # noqa: F401
+    add_membership,
+    make_area,
+    make_child,
+    make_household,
+    make_person,
+    password_hash,
+)

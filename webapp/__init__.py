@@ -1,0 +1,67 @@
+"""Otagai (おたがいさま): neighbours helping each other raise children."""
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import StrictUndefined
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config` is a dict or class applied on top of the environment's."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(ROOT / "instance"),
+    )
+    from .config import load_config
+
+    load_config(app, config)
+    app.jinja_env.undefined = StrictUndefined
+    if app.config["PROXY_COUNT"]:
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    from . import db as database
+    from . import i18n
+    from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(
+        app, db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    i18n.init_app(app)
+
+    from .accounts import login
+
+    login.init_app(app, login_manager)
+
+    from .web import assets, errors, headers, templating
+    from .web import htmx as htmx_helpers
+
+    assets.init_app(app)
+    errors.init_app(app)
+    headers.init_app(app)
+    htmx_helpers.init_app(app)
+    templating.init_app(app)
+
+    from .accounts.routes import bp as accounts_bp
+    from .areas.routes import bp as areas_bp
+    from .households.routes import bp as households_bp
+    from .pages.routes import bp as pages_bp
+
+    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp):
+        app.register_blueprint(blueprint)
+
+    from . import cli
+
+    cli.init_app(app)
+    return app

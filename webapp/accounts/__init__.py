@@ -1,0 +1,1 @@
+"""Accounts: signing in and out, passwords, member numbers, the signed-in person."""

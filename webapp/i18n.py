@@ -1,0 +1,117 @@
+"""Language choice and locale-aware formatting of dates, times and yen.
+
+The language is, in order: the signed-in person's saved choice, the `lang` cookie, the
+browser's Accept-Language, else Japanese.
+"""
+
+from datetime import date, datetime, time
+
+from babel.dates import format_date, format_time
+from babel.numbers import format_decimal
+from flask import current_app, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+LANG_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in languages:
+        return cookie
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def current_lang() -> str:
+    return str(get_locale() or "ja")
+
+
+def _to_local(value):
+    """Datetimes are stored in UTC; people read them in the town's time zone."""
+    from flask_babel import get_timezone
+
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            return value
+        return value.astimezone(get_timezone())
+    return value
+
+
+# Japanese: 2026年11月22日(日); English: Sun 22 November 2026.
+_DATE_PATTERNS = {"ja": "y年M月d日(E)", "en": "EEE d MMMM y"}
+_SHORT_DATE_PATTERNS = {"ja": "M月d日(E)", "en": "EEE d MMM"}
+_TIME_PATTERNS = {"ja": "H:mm", "en": "h:mm a"}
+_MONTH_PATTERNS = {"ja": "y年M月", "en": "MMMM y"}
+
+
+def format_date_long(value: date | datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    value = _to_local(value)
+    return format_date(value, _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"]), locale=lang)
+
+
+def format_date_short(value: date | datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    value = _to_local(value)
+    return format_date(
+        value, _SHORT_DATE_PATTERNS.get(lang, _SHORT_DATE_PATTERNS["en"]), locale=lang
+    )
+
+
+def format_month(value: date | datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    return format_date(
+        _to_local(value), _MONTH_PATTERNS.get(lang, _MONTH_PATTERNS["en"]), locale=lang
+    )
+
+
+def format_time_short(value: time | datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    value = _to_local(value)
+    return format_time(value, _TIME_PATTERNS.get(lang, _TIME_PATTERNS["en"]), locale=lang)
+
+
+def format_datetime_long(value: datetime | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    lang = lang or current_lang()
+    sep = " " if lang == "ja" else ", "
+    return format_date_long(value, lang) + sep + format_time_short(value, lang)
+
+
+def format_yen(amount: int | None, lang: str | None = None) -> str:
+    """Japanese: 1,500円; English: ¥1,500."""
+    if amount is None:
+        return ""
+    lang = lang or current_lang()
+    number = format_decimal(amount, format="#,##0", locale=lang)
+    return f"{number}円" if lang == "ja" else f"¥{number}"
+
+
+def format_number(value: int | float | None, lang: str | None = None) -> str:
+    if value is None:
+        return ""
+    return format_decimal(value, locale=lang or current_lang())
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters.update(
+        date_long=format_date_long,
+        date_short=format_date_short,
+        month=format_month,
+        time_short=format_time_short,
+        datetime_long=format_datetime_long,
+        yen=format_yen,
+        number=format_number,
+    )

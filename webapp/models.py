@@ -1,0 +1,5 @@
+"""Every model, imported in one place (for Alembic, the tests and the shell)."""
+
+from .areas.models import Area, Membership, Role  # noqa: F401
+from .audit import AuditEntry  # noqa: F401
+from .households.models import Child, Household, Person  # noqa: F401

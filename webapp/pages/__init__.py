@@ -1,0 +1,1 @@
+"""Pages that belong to no domain: the home page and the language switch."""

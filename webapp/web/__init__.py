@@ -1,0 +1,1 @@
+"""HTTP helpers with no domain logic: htmx, authorization, errors, headers, forms."""
