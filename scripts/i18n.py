@@ -84,7 +84,7 @@ def fill_english() -> None:
 
 
 def compile_catalogs() -> None:
-    pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
+    pybabel("-q", "compile", "-d", str(TRANSLATIONS))
 
 
 def missing(lang: str) -> list[str]:

@@ -1,0 +1,103 @@
+"""First journeys: switch language, sign in and out, error pages; with JavaScript on and off."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.factories import make_area, make_person
+from webapp.areas.models import Role
+from webapp.extensions import db
+
+
+@pytest.fixture
+def member():
+    area = make_area(name="美園")
+    person = make_person(area=area, role=Role.member, display_name="みさき", phone="09012345678")
+    db.session.commit()
+    return person
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_switch_language(request, audit, js):
+    page = request.getfixturevalue("page" if js else "page_nojs")
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+    expect(page.locator("h1")).to_have_text("ご近所どうしで、子育てをたすけあう")
+    audit(page)
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.locator("h1")).to_have_text("Neighbours helping each other raise children")
+    expect(page.get_by_role("button", name="English")).to_have_attribute("aria-current", "true")
+    audit(page)
+    page.get_by_role("button", name="日本語").click()
+    expect(page.locator("html")).to_have_attribute("lang", "ja")
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_sign_in_and_out(request, audit, member, js):
+    page = request.getfixturevalue("page" if js else "page_nojs")
+    page.goto("/")
+    page.get_by_role("link", name="ログイン").first.click()
+    expect(page).to_have_title(re.compile("^ログイン"))
+    audit(page)
+
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill("０９０－１２３４－５６７８")
+    page.get_by_label("パスワード").fill("wrong-password")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_title(re.compile("^エラー："))
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("パスワードの組み合わせが違います")
+    expect(page.get_by_label("会員番号、電話番号、またはメールアドレス")).to_have_value(
+        "０９０－１２３４－５６７８"
+    )
+    if js:  # app.js moves focus to the summary so that screen readers announce it
+        expect(summary).to_be_focused()
+    audit(page)
+
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.locator("h1")).to_have_text("こんにちは、みさきさん")
+    expect(page.locator(".signed-in")).to_contain_text("会員")
+    audit(page)
+
+    page.get_by_role("link", name="世帯を見る").click()
+    expect(page.locator("h1")).to_have_text("世帯")
+    audit(page)
+
+    page.get_by_role("button", name="ログアウト").click()
+    expect(page.locator(".flash")).to_have_text("ログアウトしました。")
+    expect(page.get_by_role("link", name="ログイン").first).to_be_visible()
+    audit(page)
+
+
+@pytest.mark.parametrize("js", [True, False], ids=["js", "nojs"])
+def test_error_pages(request, audit, member, js):
+    page = request.getfixturevalue("page" if js else "page_nojs")
+    response = page.goto("/no-such-page")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("ページが見つかりません")
+    audit(page)
+    page.goto("/sign-in")
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill(member.member_number)
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    response = page.goto("/areas/new")
+    assert response.status == 403
+    expect(page.locator("h1")).to_have_text("このページは開けません")
+    audit(page)
+
+
+def test_boosted_navigation_keeps_pages_whole(page, audit, member):
+    """With JavaScript, links load through htmx (hx-boost) yet each URL is a full page."""
+    page.goto("/sign-in")
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill(member.member_number)
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    with page.expect_response(lambda r: r.request.headers.get("hx-boosted") == "true"):
+        page.get_by_role("link", name="世帯を見る").click()
+    expect(page).to_have_url(re.compile(r"/households/\d+$"))
+    expect(page).to_have_title(re.compile("^世帯"))
+    audit(page)
+    page.go_back()
+    expect(page.locator("h1")).to_have_text("こんにちは、みさきさん")
