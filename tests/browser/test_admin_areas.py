@@ -6,7 +6,6 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.factories import make_area, make_person
-from webapp.areas.models import Role
 from webapp.extensions import db
 
 
