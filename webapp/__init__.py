@@ -26,7 +26,7 @@ def create_app(config=None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     from . import db as database
-    from . import i18n
+    from . import i18n, models  # noqa: F401  (models: every table known to Alembic)
     from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -61,7 +61,8 @@ def create_app(config=None) -> Flask:
     for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp):
         app.register_blueprint(blueprint)
 
-    from . import cli
+    from . import cli, pdf
 
+    pdf.init_app(app)
     cli.init_app(app)
     return app

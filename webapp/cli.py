@@ -48,5 +48,8 @@ def create_admin_command(name, display_name, email, password):
 
 
 def init_app(app: Flask) -> None:
+    from .notifications.commands import send_email_command
+
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(send_email_command)

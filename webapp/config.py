@@ -87,6 +87,16 @@ class Config:
     PROXY_COUNT = 0
 
     DEMO_MODE = False
+    # E-mail (optional: without MAIL_SERVER nothing is e-mailed; supporters phone instead).
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "otagai@localhost"
+    # The site's public address, for links in e-mail and QR codes on printed documents.
+    SITE_URL = ""
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(days=365)
     MAX_CONTENT_LENGTH = 8 * 1024 * 1024
     TESTING = False
@@ -118,6 +128,14 @@ def from_environment() -> dict:
             values[name] = os.environ[name]
     if os.environ.get("OTAGAI_PROXY_COUNT"):
         values["PROXY_COUNT"] = int(os.environ["OTAGAI_PROXY_COUNT"])
+    for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "SITE_URL"):
+        if os.environ.get(name):
+            values[name] = os.environ[name]
+    if os.environ.get("MAIL_PORT"):
+        values["MAIL_PORT"] = int(os.environ["MAIL_PORT"])
+    for name in ("MAIL_USE_TLS", "MAIL_USE_SSL"):
+        if name in os.environ:
+            values[name] = _env_flag(name)
     if "OTAGAI_DEMO" in os.environ:
         values["DEMO_MODE"] = _env_flag("OTAGAI_DEMO")
     return values

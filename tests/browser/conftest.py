@@ -56,9 +56,7 @@ def browser(playwright_instance):
 
 
 def _new_page(browser, base_url, *, javascript: bool):
-    context = browser.new_context(
-        base_url=base_url, java_script_enabled=javascript, locale="ja-JP"
-    )
+    context = browser.new_context(base_url=base_url, java_script_enabled=javascript, locale="ja-JP")
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.javascript = javascript
@@ -126,8 +124,15 @@ def html_checker():
         pytest.fail("java is missing: run ./scripts/test, which installs a Java runtime")
     port = _free_port()
     process = subprocess.Popen(
-        [java, "-Xss1024k", "-Dnu.validator.servlet.bind-address=127.0.0.1",
-         "-cp", str(jar), "nu.validator.servlet.Main", str(port)],
+        [
+            java,
+            "-Xss1024k",
+            "-Dnu.validator.servlet.bind-address=127.0.0.1",
+            "-cp",
+            str(jar),
+            "nu.validator.servlet.Main",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

@@ -57,7 +57,9 @@ def test_admin_creates_area_and_appoints_coordinator(request, new_page, audit, j
 
     page.get_by_label("その人の会員番号、電話番号、またはメールアドレス").fill(future.member_number)
     page.get_by_role("button", name="コーディネーターに任命する").click()
-    expect(page.locator(".flash")).to_contain_text("見沼 コーディネーターさんをコーディネーターに任命しました。")
+    expect(page.locator(".flash")).to_contain_text(
+        "見沼 コーディネーターさんをコーディネーターに任命しました。"
+    )
     expect(page.locator("#coordinators + .card-list")).to_contain_text("見沼 コーディネーター")
     audit(page)
 
