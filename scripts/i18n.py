@@ -79,6 +79,7 @@ def fill_english() -> None:
                 message.string = tuple(message.id)
         elif not message.string:
             message.string = message.id
+    catalog.fuzzy = False  # a fuzzy header would make `compile` skip the whole catalog
     with path.open("wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True, omit_header=False)
 
@@ -115,6 +116,7 @@ def apply(lang: str, mapping_file: str) -> int:
             message.string = tuple(value) if isinstance(message.id, tuple) else value
             message.flags.discard("fuzzy")
             done += 1
+    catalog.fuzzy = False  # a fuzzy header would make `compile` skip the whole catalog
     with path.open("wb") as f:
         write_po(f, catalog, no_location=True, sort_output=True, omit_header=False)
     return done

@@ -270,3 +270,29 @@ def test_households_are_private(client, make_client, town, who, expected):
     db.session.commit()
     c = client if who == "guest" else _signed_in(make_client, people[who])
     assert c.get(f"/households/{household.id}").status_code == expected
+
+
+def test_certified_supporter_badge(app):
+    from datetime import date, timedelta
+
+    from flask import render_template_string
+
+    from webapp.areas.models import Membership
+
+    area = make_area()
+    supporter = make_person(area=area, role=Role.supporter)
+    member = make_person(area=area)
+    db.session.commit()
+    membership = db.session.scalar(
+        db.select(Membership).where(Membership.person_id == supporter.id)
+    )
+    template = '{% from "macros/ui.html" import person_name %}{{ person_name(p) }}'
+    with app.test_request_context("/"):
+        assert "認定サポーター" not in render_template_string(template, p=supporter)
+        membership.certified_until = date.today() + timedelta(days=30)
+        db.session.commit()
+        assert "認定サポーター" in render_template_string(template, p=supporter)
+        assert "認定サポーター" not in render_template_string(template, p=member)
+        membership.certified_until = date.today() - timedelta(days=1)  # lapsed
+        db.session.commit()
+        assert "認定サポーター" not in render_template_string(template, p=supporter)

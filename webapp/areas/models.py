@@ -1,7 +1,7 @@
 """Area and Membership (a person's role in an area)."""
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, Text, UniqueConstraint
@@ -108,8 +108,17 @@ class Membership(db.Model):
     role: Mapped[Role] = mapped_column(
         Enum(Role, native_enum=False, length=20), default=Role.member
     )
+    # A supporter is certified (担い手認定) in this area until this date; renewal after it.
+    certified_until: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 
     person = relationship("Person", back_populates="memberships", foreign_keys=[person_id])
     area: Mapped[Area] = relationship(back_populates="memberships")
+
+    def is_certified(self, today: date) -> bool:
+        return (
+            self.role >= Role.supporter
+            and self.certified_until is not None
+            and self.certified_until >= today
+        )

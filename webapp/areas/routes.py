@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.security import generate_password_hash
 
@@ -9,11 +10,13 @@ from ..extensions import db
 from ..households.models import Person
 from ..web.auth import admin_required, require_area_role, role_required
 from ..web.htmx import render
+from ..web.templating import add_nav_item
 from . import services
 from .forms import AppointForm, AreaForm, NewCoordinatorForm
 from .models import Area, Role
 
 bp = Blueprint("areas", __name__, url_prefix="/areas")
+add_nav_item("areas.index", _l("Areas"), role=Role.coordinator, order=90)
 
 AREA_ERRORS = {
     "name_taken": ("name", lambda: _("An area with this name already exists")),

@@ -109,6 +109,13 @@ class Person(UserMixin, db.Model):
     def area_ids_with(self, role: Role) -> set[int]:
         return {m.area_id for m in self.memberships if m.role >= role}
 
+    def is_certified_supporter(self, today: date, area_id: int | None = None) -> bool:
+        """Certified (担い手認定) in that area, or in any area. Needs memberships loaded."""
+        return any(
+            m.is_certified(today) and (area_id is None or m.area_id == area_id)
+            for m in self.memberships
+        )
+
     @property
     def highest_role(self) -> Role | None:
         return max((m.role for m in self.memberships), default=None)

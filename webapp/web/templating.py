@@ -1,31 +1,49 @@
 """Template globals shared by every page."""
 
+from dataclasses import dataclass
+
 from flask import current_app, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..areas.models import Role
+from ..clock import today
 from ..i18n import current_lang
 from ..text import format_phone
 
 
 def _globals():
-    return {
-        "current_lang": current_lang,
-        "Role": Role,
-        "demo_mode": current_app.config.get("DEMO_MODE", False),
-    }
+    return {"demo_mode": current_app.config.get("DEMO_MODE", False)}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object  # lazy string
+    role: Role | None = None  # None: every signed-in person
+    admin_only: bool = False
+    order: int = 50
+
+
+NAV_ITEMS: list[NavItem] = []
+
+
+def add_nav_item(endpoint: str, label, *, role: Role | None = None, admin_only=False, order=50):
+    """Each domain adds its entries to the main menu when its routes are imported."""
+    NAV_ITEMS.append(NavItem(endpoint, label, role, admin_only, order))
+    NAV_ITEMS.sort(key=lambda item: item.order)
 
 
 def nav_items():
-    """The main navigation for the signed-in person: (endpoint, label) pairs by role."""
-    from flask_babel import gettext as _
-
-    items = [("pages.home", _("My page"))]
+    """The main menu for the signed-in person: (endpoint, label) pairs they may use."""
     if not current_user.is_authenticated:
-        return [("pages.home", _("Home"))]
-    if current_user.has_role(Role.coordinator):
-        items.append(("areas.index", _("Areas")))
-    return items
+        return []
+    return [
+        (item.endpoint, str(item.label))
+        for item in NAV_ITEMS
+        if (item.role is None or current_user.has_role(item.role))
+        and (not item.admin_only or current_user.is_admin)
+    ]
 
 
 def _demo_accounts():
@@ -40,8 +58,13 @@ def _demo_password():
     return DEMO_PASSWORD
 
 
+add_nav_item("pages.home", _l("My page"), order=0)
+
+
 def init_app(app) -> None:
     app.context_processor(_globals)
+    # Globals, not context: imported macros see them too.
+    app.jinja_env.globals.update(today=today, current_lang=current_lang, Role=Role)
     app.jinja_env.globals["demo_accounts"] = _demo_accounts
     app.jinja_env.globals["demo_password"] = _demo_password
     app.jinja_env.globals["nav_items"] = nav_items
