@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask_babel import force_locale
 
 from ..clock import now as clock_now
 from ..housekeeping import TASKS, HousekeepingFailed, run_tasks
@@ -87,8 +88,9 @@ def restore_command(path: Path, yes: bool):
 def housekeeping_command(list_only: bool):
     """Remove what has expired (run it once a day)."""
     if list_only:
-        for name in sorted(TASKS):
-            click.echo(f"{name}: {TASKS[name].description}")
+        with force_locale("en"):
+            for name in sorted(TASKS):
+                click.echo(f"{name}: {TASKS[name].description}")
         return
     try:
         results = run_tasks(now=clock_now())
