@@ -403,3 +403,28 @@ def test_supporter_page_query_count_does_not_grow(make_client, town):
     with count_queries() as many:
         c.get(url)
     assert len(many) == len(few) <= 14
+
+
+@pytest.mark.parametrize(
+    "days_left, offered",
+    [
+        (None, "サポーターとして認定する"),
+        (30, "認定を更新する"),
+        (-5, "認定を更新する"),
+        (200, None),
+    ],
+)
+def test_certify_button_only_when_due(make_client, town, days_left, offered):
+    supporter = town["supporter"]
+    for module in town["modules"][1:]:
+        make_training_record(supporter, module)
+    if days_left is not None:
+        supporter.memberships[0].certified_until = today() + timedelta(days=days_left)
+    db.session.commit()
+    html = _signed_in(make_client, town["coordinator"]).get(_url(S, town)).get_data(as_text=True)
+    buttons = {"サポーターとして認定する", "認定を更新する"}
+    if offered:
+        assert offered in html and not (buttons - {offered}) & {b for b in buttons if b in html}
+    else:
+        assert not any(b in html for b in buttons)
+        assert "更新は、その日の60日前からできます" in html

@@ -19,7 +19,7 @@ from ..web.htmx import is_partial, render
 from ..web.templating import add_nav_item
 from . import queries, services
 from .forms import AppointSupporterForm, ModuleForm, PeriodForm, TrainingRecordForm
-from .models import TrainingModule, TrainingRecord, certification_status
+from .models import LAPSING_SOON_DAYS, TrainingModule, TrainingRecord, certification_status
 
 bp = Blueprint("supporters", __name__)
 add_nav_item("supporters.index", _l("Supporters"), role=Role.coordinator, order=60)
@@ -123,6 +123,7 @@ def _training_page(area, person, *, form=None, certify_error=None, done=None, st
         may_manage=may_manage,
         certify_error=certify_error,
         certify_until=services.add_months(day, area.certification_months),
+        lapsing_days=LAPSING_SOON_DAYS,
         done_message=done,
         desk=queries.desk_registrations(person, viewer=current_user, today=day),
         status=status,
