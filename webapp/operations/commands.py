@@ -6,13 +6,14 @@ import click
 from flask import current_app
 from flask_babel import force_locale
 
+from ..clock import TOWN_TZ
 from ..clock import now as clock_now
 from ..housekeeping import TASKS, HousekeepingFailed, run_tasks
 from .backup import BackupError, backup_sqlite, restore_sqlite, sqlite_path
 
 PG_DUMP_HELP = (
     "This site runs on PostgreSQL: back it up with PostgreSQL's own tools, for example\n"
-    '  pg_dump --format=custom --file=otagai-$(date +%Y%m%d).dump "$DATABASE_URL"\n'
+    "  pg_dump --format=custom --file=otagai-$(date +%Y%m%d).dump postgresql://USER@HOST/DB\n"
     "and restore with pg_restore (see the README, 'Operations')."
 )
 
@@ -73,7 +74,7 @@ def restore_command(path: Path, yes: bool):
     if not yes:
         click.confirm(f"Replace the database {database} with this backup?", abort=True)
     try:
-        checked, saved = restore_sqlite(path, database, now=clock_now())
+        checked, saved = restore_sqlite(path, database, now=clock_now().astimezone(TOWN_TZ))
     except BackupError as error:
         raise _fail(error) from None
     if saved:
