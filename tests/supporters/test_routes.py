@@ -428,3 +428,18 @@ def test_certify_button_only_when_due(make_client, town, days_left, offered):
     else:
         assert not any(b in html for b in buttons)
         assert "更新は、その日の60日前からできます" in html
+
+
+def test_own_page_in_the_menu_and_for_several_areas(make_client, town):
+    supporter = town["supporter"]
+    add_membership(supporter, town["hino"], Role.supporter)
+    db.session.commit()
+    c = _signed_in(make_client, supporter)
+    assert "サポーターのページ" in c.get("/").get_data(as_text=True)
+    response = c.get("/supporters/me")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert _url(S, town) in html
+    assert _url("/areas/{hino}/supporters/{supporter}", town) in html
+    staff = _signed_in(make_client, town["coordinator"]).get("/").get_data(as_text=True)
+    assert "サポーターのページ" not in staff and ">サポーター</a>" in staff

@@ -28,12 +28,12 @@ class AuditFilterForm(FlaskForm):
     date_from = DateText(_l("From"), validators=[Optional()])
     date_to = DateText(_l("Until"), validators=[Optional()])
 
-    def set_choices(self, areas, lang: str) -> "AuditFilterForm":
+    def set_choices(self, areas, lang: str, *, everything: bool) -> "AuditFilterForm":
         actions = sorted(ACTIONS.items(), key=lambda item: str(item[1].title))
         self.action.choices = [("", _l("Everything"))] + [
             (name, label.title) for name, label in actions
         ]
-        self.area.choices = [("", _l("All my areas"))] + [
+        self.area.choices = [("", _l("All areas") if everything else _l("All my areas"))] + [
             (str(a.id), a.display_name(lang)) for a in areas
         ]
         return self

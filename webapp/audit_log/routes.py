@@ -33,7 +33,7 @@ def index():
         select(Area).where(Area.id.in_(scope)) if scope is not None else select(Area)
     )
     form = AuditFilterForm(formdata=request.args).set_choices(
-        sorted(areas, key=lambda a: a.name), current_lang()
+        sorted(areas, key=lambda a: a.name), current_lang(), everything=scope is None
     )
     if not form.validate():
         return render("audit_log/index.html", form=form, log=None, status=422)
