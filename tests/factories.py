@@ -6,5 +6,7 @@ from webapp.builders import (  # noqa: F401
     make_child,
     make_household,
     make_person,
+    make_training_module,
+    make_training_record,
     password_hash,
 )

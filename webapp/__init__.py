@@ -55,10 +55,12 @@ def create_app(config=None) -> Flask:
 
     from .accounts.routes import bp as accounts_bp
     from .areas.routes import bp as areas_bp
+    from .audit_log.routes import bp as audit_log_bp
     from .households.routes import bp as households_bp
     from .pages.routes import bp as pages_bp
+    from .supporters.routes import bp as supporters_bp
 
-    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp):
+    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp, supporters_bp, audit_log_bp):
         app.register_blueprint(blueprint)
 
     from . import cli, pdf

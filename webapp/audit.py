@@ -2,12 +2,27 @@
 
 `log_action` adds an entry to the current transaction, so the entry commits (or rolls back)
 together with the change it describes.
+
+Each domain describes its actions once, at import time, so that the audit log viewer can show
+them in plain words in either language:
+
+    register_action("supporter.certified", _l("Supporter certified"),
+                    _l("Certified %(subject)s as a supporter until %(until)s"),
+                    params=lambda data: {"until": format_date_long(...)})
+
+`title` names the kind of action (the viewer's "what" filter); `description` is one entry in
+words, filled from the entry's data plus `subject` (the name of the person the entry is about).
+Unregistered actions are shown by their code.
+
+Entries are never changed or deleted by the app: the ORM refuses it (AuditLogIsAppendOnly).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
 from .models_base import UTCDateTime, utcnow
@@ -50,3 +65,68 @@ def log_action(actor, action: str, subject=None, *, on_behalf_of=None, area_id=N
     )
     db.session.add(entry)
     return entry
+
+
+# Action labels ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionLabel:
+    title: object  # lazy string: the kind of action ("Supporter certified")
+    description: object | None = None  # lazy string with %(name)s parameters
+    params: Callable[[dict], dict] | None = None  # turns stored data into wording parameters
+
+
+ACTIONS: dict[str, ActionLabel] = {}
+
+
+def register_action(action: str, title, description=None, *, params=None) -> None:
+    """Describe `action` for the audit log viewer (call once, when the domain is imported)."""
+    ACTIONS[action] = ActionLabel(title=title, description=description, params=params)
+
+
+def action_title(action: str) -> str:
+    label = ACTIONS.get(action)
+    return str(label.title) if label else action
+
+
+def describe(entry: AuditEntry, *, subject_name: str | None = None) -> str:
+    """One entry in words, in the current language; its title when the wording cannot be filled."""
+    label = ACTIONS.get(entry.action)
+    if label is None:
+        return entry.action
+    if label.description is None:
+        return str(label.title)
+    values = dict(entry.data or {})
+    values["subject"] = subject_name or "–"
+    try:
+        if label.params:
+            values.update(label.params(entry.data or {}))
+        return str(label.description) % values
+    except (KeyError, TypeError, ValueError):
+        return str(label.title)
+
+
+# Append-only guard -----------------------------------------------------------------------
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or delete an audit entry through the ORM."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_changed_entries(session, _flush_context, _instances):
+    for obj in session.deleted:
+        if isinstance(obj, AuditEntry):
+            raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+    for obj in session.dirty:
+        if isinstance(obj, AuditEntry) and session.is_modified(obj):
+            raise AuditLogIsAppendOnly("audit entries cannot be changed")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _refuse_bulk_changes(state):
+    if not (state.is_update or state.is_delete):
+        return
+    if any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
+        raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")

@@ -105,3 +105,28 @@ def add_membership(person: Person, area: Area, role: Role = Role.member) -> Memb
     db.session.flush()
     db.session.refresh(person, ["memberships"])
     return membership
+
+
+def make_training_module(area: Area, **overrides):
+    from .supporters.models import TrainingModule
+
+    n = next(_seq)
+    values = {"area_id": area.id, "name": f"研修{n}", "name_en": f"Training {n}", "position": n}
+    values.update(overrides)
+    module = TrainingModule(**values)
+    db.session.add(module)
+    db.session.flush()
+    return module
+
+
+def make_training_record(person: Person, module, **overrides):
+    """A completed training module (today by default)."""
+    from .clock import today
+    from .supporters.models import TrainingRecord
+
+    values = {"person_id": person.id, "module_id": module.id, "completed_on": today()}
+    values.update(overrides)
+    record = TrainingRecord(**values)
+    db.session.add(record)
+    db.session.flush()
+    return record

@@ -1,4 +1,4 @@
-"""Command-line tools: `flask seed-demo`, `flask create-admin`."""
+"""Command-line tools: `flask seed-demo`, `flask create-admin`, and each domain's commands."""
 
 import click
 from flask import Flask
@@ -49,7 +49,11 @@ def create_admin_command(name, display_name, email, password):
 
 def init_app(app: Flask) -> None:
     from .notifications.commands import send_email_command
+    from .operations.commands import backup_command, housekeeping_command, restore_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_email_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(housekeeping_command)

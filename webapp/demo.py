@@ -9,7 +9,7 @@ import random
 
 from sqlalchemy import select
 
-from .areas.models import Area, RequestAudience, Role
+from .areas.models import Area, Membership, RequestAudience, Role
 from .builders import add_membership, make_area, make_child, make_household, make_person
 from .extensions import db
 from .households.models import Person
@@ -165,8 +165,37 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
                 birth_month=rng.randrange(1, 13),
                 care_notes="卵アレルギーがあります。" if (i + k) % 7 == 0 else None,
             )
+    _seed_supporter_training(misono)
     db.session.commit()
     return True
+
+
+def _seed_supporter_training(area: Area) -> None:
+    """Misono's training list; one supporter certified, one half-way through the training."""
+    from datetime import timedelta
+
+    from .builders import make_training_module, make_training_record
+    from .clock import today
+    from .supporters.services import DEFAULT_MODULES, add_months
+
+    modules = [
+        make_training_module(area, name=name, name_en=name_en, position=n)
+        for n, (name, name_en) in enumerate(DEFAULT_MODULES, start=1)
+    ]
+    supporters = list(
+        db.session.scalars(
+            select(Membership)
+            .where(Membership.area_id == area.id, Membership.role == Role.supporter)
+            .order_by(Membership.id)
+        )
+    )
+    day = today() - timedelta(days=40)
+    for n, membership in enumerate(supporters[:2]):
+        person = db.session.get(Person, membership.person_id)
+        for module in modules if n == 0 else modules[:2]:
+            make_training_record(person, module, completed_on=day)
+        if n == 0:
+            membership.certified_until = add_months(day, area.certification_months)
 
 
 def demo_accounts() -> list[dict]:

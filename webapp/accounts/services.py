@@ -6,13 +6,14 @@ Phone numbers may be shared in a household (a landline): the password decides wh
 
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..areas.models import Role
-from ..audit import log_action
+from ..audit import log_action, register_action
 from ..extensions import db
 from ..households.models import Person
 from ..models_base import utcnow
@@ -25,6 +26,12 @@ from ..text import (
 )
 
 MIN_PASSWORD_LENGTH = 8
+
+register_action("account.signed_in", _l("Signed in"))
+register_action("account.signed_out", _l("Signed out"))
+register_action(
+    "account.password_set", _l("Password set"), _l("Set a new password for %(subject)s")
+)
 # Compared against when no account matches, so that a wrong identifier takes as long as a
 # wrong password and does not reveal which accounts exist.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")

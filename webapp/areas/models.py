@@ -80,6 +80,8 @@ class Area(db.Model):
     kpi_supporters: Mapped[int | None]
     kpi_events: Mapped[int | None]
     kpi_completed_requests: Mapped[int | None]
+    # A supporter's certification (担い手認定) lasts this many months, then needs renewal.
+    certification_months: Mapped[int] = mapped_column(default=24, server_default="24")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL", use_alter=True)

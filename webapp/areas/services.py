@@ -4,13 +4,32 @@ Error codes (AreaError.code): `name_taken`, `person_not_found`, `person_ambiguou
 `not_a_coordinator`, `email_taken`.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ..accounts.services import new_member_number, people_for_identifier
-from ..audit import log_action
+from ..audit import log_action, register_action
 from ..extensions import db
 from ..households.models import Household, Person
 from .models import Area, Membership, Role
+
+register_action("area.created", _l("Area created"), _l("Created the area %(name)s"))
+register_action("area.updated", _l("Area settings changed"))
+register_action(
+    "area.coordinator_appointed",
+    _l("Coordinator appointed"),
+    _l("Appointed %(subject)s as a coordinator"),
+)
+register_action(
+    "area.coordinator_removed",
+    _l("Coordinator removed"),
+    _l("%(subject)s is no longer a coordinator"),
+)
+register_action(
+    "area.coordinator_created",
+    _l("Staff account created"),
+    _l("Created a staff account for %(subject)s as a coordinator"),
+)
 
 
 class AreaError(Exception):

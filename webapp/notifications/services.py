@@ -14,13 +14,16 @@ is queued only when the person has an address and SMTP is configured (MAIL_SERVE
 
 import smtplib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 
 from flask import current_app
 from flask_babel import force_locale
-from sqlalchemy import func, select, update
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select, update
 
 from ..extensions import db
+from ..housekeeping import register_task
 from ..models_base import utcnow
 from .models import FollowUpCall, Notification, OutboxEmail
 
@@ -147,7 +150,10 @@ def mark_read(person, notification_ids: list[int] | None = None) -> int:
     return result.rowcount
 
 
-def send_outbox(*, limit: int = 200, max_attempts: int = 5) -> tuple[int, int]:
+MAX_ATTEMPTS = 5  # an e-mail that failed this often is given up (kept for a while, then removed)
+
+
+def send_outbox(*, limit: int = 200, max_attempts: int = MAX_ATTEMPTS) -> tuple[int, int]:
     """Send queued e-mail over SMTP. Returns (sent, failed). Failures are retried next time."""
     config = current_app.config
     pending = list(
@@ -184,3 +190,67 @@ def send_outbox(*, limit: int = 200, max_attempts: int = 5) -> tuple[int, int]:
                 sent += 1
             db.session.commit()
     return sent, failed
+
+
+# Housekeeping: how long each kind of record is kept -------------------------------------
+
+READ_NOTIFICATIONS_KEPT = timedelta(days=365)
+SENT_EMAILS_KEPT = timedelta(days=90)
+DONE_CALLS_KEPT = timedelta(days=365)
+
+
+def delete_old_read_notifications(*, now: datetime) -> int:
+    """Notices that were read and are more than a year old. Unread ones are kept."""
+    result = db.session.execute(
+        delete(Notification).where(
+            Notification.read_at.is_not(None),
+            Notification.created_at < now - READ_NOTIFICATIONS_KEPT,
+        )
+    )
+    return result.rowcount
+
+
+def delete_old_emails(*, now: datetime) -> int:
+    """E-mails sent more than 90 days ago, and e-mails given up on that were queued as long ago.
+
+    Their bodies are copies of messages the site still shows: no need to keep them.
+    """
+    cutoff = now - SENT_EMAILS_KEPT
+    result = db.session.execute(
+        delete(OutboxEmail).where(
+            ((OutboxEmail.sent_at.is_not(None)) & (OutboxEmail.sent_at < cutoff))
+            | (
+                OutboxEmail.sent_at.is_(None)
+                & (OutboxEmail.attempts >= MAX_ATTEMPTS)
+                & (OutboxEmail.created_at < cutoff)
+            )
+        )
+    )
+    return result.rowcount
+
+
+def delete_old_done_calls(*, now: datetime) -> int:
+    """Phone follow-ups that were done more than a year ago (names and phone numbers go)."""
+    result = db.session.execute(
+        delete(FollowUpCall).where(
+            FollowUpCall.done_at.is_not(None), FollowUpCall.done_at < now - DONE_CALLS_KEPT
+        )
+    )
+    return result.rowcount
+
+
+register_task(
+    "notifications.read_notices",
+    delete_old_read_notifications,
+    _l("Read notices older than a year"),
+)
+register_task(
+    "notifications.old_emails",
+    delete_old_emails,
+    _l("E-mails sent (or given up) more than 90 days ago"),
+)
+register_task(
+    "notifications.done_calls",
+    delete_old_done_calls,
+    _l("Phone follow-ups done more than a year ago"),
+)

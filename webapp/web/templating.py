@@ -1,5 +1,6 @@
 """Template globals shared by every page."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
@@ -23,14 +24,20 @@ class NavItem:
     role: Role | None = None  # None: every signed-in person
     admin_only: bool = False
     order: int = 50
+    when: Callable | None = None  # a further test on the signed-in person
 
 
 NAV_ITEMS: list[NavItem] = []
 
 
-def add_nav_item(endpoint: str, label, *, role: Role | None = None, admin_only=False, order=50):
-    """Each domain adds its entries to the main menu when its routes are imported."""
-    NAV_ITEMS.append(NavItem(endpoint, label, role, admin_only, order))
+def add_nav_item(
+    endpoint: str, label, *, role: Role | None = None, admin_only=False, order=50, when=None
+):
+    """Each domain adds its entries to the main menu when its routes are imported.
+
+    `when(person)` narrows an entry further, e.g. to people who hold exactly one role.
+    """
+    NAV_ITEMS.append(NavItem(endpoint, label, role, admin_only, order, when))
     NAV_ITEMS.sort(key=lambda item: item.order)
 
 
@@ -43,6 +50,7 @@ def nav_items():
         for item in NAV_ITEMS
         if (item.role is None or current_user.has_role(item.role))
         and (not item.admin_only or current_user.is_admin)
+        and (item.when is None or item.when(current_user))
     ]
 
 

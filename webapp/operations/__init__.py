@@ -1,0 +1,1 @@
+"""Operations: backups, restoring a backup, and the daily housekeeping command."""
