@@ -4,7 +4,9 @@ from webapp.builders import (  # noqa: F401
     add_membership,
     make_area,
     make_child,
+    make_event,
     make_household,
     make_person,
+    make_signup,
     password_hash,
 )
