@@ -144,9 +144,7 @@ def test_more_places_promote_the_waitlist(town):
     for n in range(5):
         sign(event, n)
     values = {name: getattr(event, name) for name in managing.FIELDS}
-    promoted = managing.update_event(
-        event, actor=town["coordinator"], **{**values, "capacity": 4}
-    )
+    promoted = managing.update_event(event, actor=town["coordinator"], **{**values, "capacity": 4})
     assert len(promoted) == 1
     assert signups.seats_taken(event) == 4
 
@@ -260,9 +258,7 @@ def test_staff_signup_is_recorded_as_entered_by_them(town):
     )
     assert staff_signup.entered_by_id == supporter.id
     assert staff_signup.source is SignupSource.desk
-    entry = db.session.scalar(
-        select(AuditEntry).where(AuditEntry.subject_id == staff_signup.id)
-    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.subject_id == staff_signup.id))
     assert entry.actor_id == supporter.id and entry.data["source"] == "desk"
 
 

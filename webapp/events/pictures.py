@@ -72,6 +72,9 @@ def _encode(image: Image.Image) -> tuple[bytes, str]:
     has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
     image = image.convert("RGBA" if has_alpha else "RGB")
     image.thumbnail((MAX_SIDE, MAX_SIDE))
+    # Only the pixels go on: no comment, EXIF, ICC or XMP block survives (Pillow would
+    # otherwise write a JPEG comment back out).
+    image = Image.frombytes(image.mode, image.size, image.tobytes())
     out = BytesIO()
     if has_alpha:
         image.save(out, format="PNG", optimize=True)
