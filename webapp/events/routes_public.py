@@ -170,7 +170,8 @@ def sign_up(event_id: int):
             _remember(signup.code)
             return redirect(url_for("events.signed_up", code=signup.code))
     status = 422 if form.errors else 200
-    return render("events/sign_up.html", event=event, form=form, status=status)
+    staff = can_manage(current_user, event)
+    return render("events/sign_up.html", event=event, form=form, staff=staff, status=status)
 
 
 @bp.post("/<int:event_id>/sign-up-household")
