@@ -44,7 +44,9 @@ PAGES = [
     ("/manage/events/{e}", RUNS_THE_EVENT, {}),
     ("/manage/events/{e}/edit", RUNS_THE_EVENT, {}),
     ("/manage/events/{e}/copy", COORDINATES_IT, {}),
+    ("/manage/events/{e}/cancel", COORDINATES_IT, {}),
     ("/manage/events/{e}/signups/new", RUNS_THE_EVENT, {}),
+    ("/manage/events/{e}/signups/{s}/cancel", RUNS_THE_EVENT, {}),
     ("/manage/events/{e}/check-in", RUNS_THE_EVENT, {}),
     ("/manage/events/{e}/check-in?q=山田", RUNS_THE_EVENT, {"HX-Request": "true"}),
     ("/manage/events/{e}/check-in/counts", RUNS_THE_EVENT, {"HX-Request": "true"}),
@@ -63,7 +65,7 @@ PAGES = [
 def test_each_role_reaches_only_its_pages(
     client, signed_in, staffed, who, pattern, allowed, headers
 ):
-    url = pattern.format(e=staffed["event"].id, misono=staffed["misono"].id)
+    url = pattern.format(e=staffed["event"].id, s=staffed["signup"].id, misono=staffed["misono"].id)
     response = _client(who, client, signed_in, staffed).get(url, headers=headers)
     assert response.status_code == _expect(who, allowed), url
     if response.status_code == 302:
@@ -205,6 +207,19 @@ def test_publish_close_reopen_and_cancel(signed_in, staffed):
     assert c.post_form(f"/manage/events/{draft.id}/status", {"to": "nonsense"}).status_code == 400
 
 
+def test_cancelling_the_event_asks_first(signed_in, staffed):
+    c = signed_in(staffed["coordinator"])
+    event = staffed["event"]
+    page = c.get(f"/manage/events/{event.id}").get_data(as_text=True)
+    assert f'href="/manage/events/{event.id}/cancel"' in page
+    question = c.get(f"/manage/events/{event.id}/cancel").get_data(as_text=True)
+    assert "元に戻せません" in question and "参加が決まっている 1組" in question
+    helper_page = signed_in(staffed["helper"]).get(f"/manage/events/{event.id}")
+    assert f'href="/manage/events/{event.id}/cancel"' not in helper_page.get_data(as_text=True)
+    c.post_form(f"/manage/events/{event.id}/status", {"to": "cancelled"})
+    assert c.get(f"/manage/events/{event.id}/cancel").status_code == 404
+
+
 def test_copy_leads_to_the_edit_page_of_the_new_draft(signed_in, staffed):
     c = signed_in(staffed["coordinator"])
     event = staffed["event"]
@@ -265,14 +280,19 @@ def test_staff_enter_a_phone_signup(signed_in, staffed):
     assert signup.code in page and "入力：" in page
 
 
-def test_staff_cancel_a_signup_and_the_waitlist_moves(signed_in, staffed):
+def test_staff_cancel_a_signup_after_asking_and_the_waitlist_moves(signed_in, staffed):
     event = staffed["event"]
     for _ in range(2):
         make_signup(event)
     waiting = make_signup(event, status=SignupStatus.waitlisted, name="待ち 一番")
     db.session.commit()
     c = signed_in(staffed["coordinator"])
-    response = c.post_form(f"/manage/events/{event.id}/signups/{staffed['signup'].id}/cancel")
+    url = f"/manage/events/{event.id}/signups/{staffed['signup'].id}/cancel"
+    question = c.get(url).get_data(as_text=True)
+    assert "この申し込みをキャンセルしますか" in question and "山田 花子" in question
+    db.session.refresh(staffed["signup"])
+    assert staffed["signup"].status is SignupStatus.confirmed
+    response = c.post_form(url)
     page = c.get(response.headers["Location"]).get_data(as_text=True)
     assert "待ち 一番さんがキャンセル待ちから参加に決まりました" in page
     db.session.refresh(waiting)

@@ -34,6 +34,8 @@ TRANSITIONS = {
     EventStatus.closed: {EventStatus.published, EventStatus.cancelled},
     EventStatus.cancelled: set(),
 }
+# The order of the buttons on the staff page: the one that cannot be undone comes last.
+BUTTON_ORDER = (EventStatus.published, EventStatus.closed, EventStatus.cancelled)
 # The fields a coordinator fills in (forms.EventForm.values() gives exactly these).
 FIELDS = (
     "title",

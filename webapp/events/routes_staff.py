@@ -105,7 +105,7 @@ def show_page(event: Event, *, status: int = 200, **forms):
         groups=queries.signups_by_status(event),
         staff_people=_staff_people(event),
         after=queries.after_event(event) if started else None,
-        transitions=sorted(managing.TRANSITIONS[event.status]),
+        transitions=[s for s in managing.BUTTON_ORDER if s in managing.TRANSITIONS[event.status]],
         coordinator=is_coordinator_of(current_user, event),
         status=status,
         **forms,
@@ -166,6 +166,17 @@ def change_status(event_id: int):
     else:
         flash(_("The event is now: %(status)s", status=to.label), "success")
     return redirect(url_for("event_staff.show", event_id=event.id))
+
+
+@bp.get("/<int:event_id>/cancel")
+@role_required(Role.coordinator)
+def confirm_cancel(event_id: int):
+    """Ask before cancelling the event: everyone signed up or waiting will be told."""
+    event = managed_event(event_id, coordinator=True)
+    if EventStatus.cancelled not in managing.TRANSITIONS[event.status]:
+        abort(404)
+    counts = queries.counts(event)
+    return render("events/staff/cancel_event.html", event=event, counts=counts)
 
 
 @bp.route("/<int:event_id>/copy", methods=["GET", "POST"])
@@ -241,12 +252,14 @@ def add_signup(event_id: int):
     return render("events/staff/add_signup.html", event=event, form=form, status=status)
 
 
-@bp.post("/<int:event_id>/signups/<int:signup_id>/cancel")
+@bp.route("/<int:event_id>/signups/<int:signup_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.supporter)
 def cancel_signup(event_id: int, signup_id: int):
-    """Cancel a signup for someone (e.g. they phoned); the waitlist moves up."""
+    """Cancel a signup for someone (e.g. they phoned), after asking; the waitlist moves up."""
     event = managed_event(event_id)
     signup = event_signup(event, signup_id)
+    if request.method == "GET":
+        return render("events/staff/cancel_signup.html", event=event, signup=signup)
     try:
         promoted = signups.cancel_signup(signup, actor=current_user)
     except EventError as error:
