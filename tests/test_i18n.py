@@ -143,3 +143,14 @@ def test_dates_times_and_yen(app):
         # Stored in UTC, read in Japan's time: 23:30 UTC is 08:30 the next morning.
         moment = datetime(2026, 11, 21, 23, 30, tzinfo=UTC)
         assert i18n.format_datetime_long(moment, "ja") == "2026年11月22日(日) 8:30"
+
+
+def test_lazy_messages_with_typed_text_are_escaped(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context("/"):
+        message = lazy_gettext("Hello, %(name)s", name="<script>alert(1)</script>")
+        html = render_template_string("{{ m }}", m=message)
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html

@@ -56,11 +56,26 @@ def create_app(config=None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .areas.routes import bp as areas_bp
     from .audit_log.routes import bp as audit_log_bp
+    from .events.routes_door import bp as event_door_bp
+    from .events.routes_print import bp as event_print_bp
+    from .events.routes_public import bp as events_bp
+    from .events.routes_staff import bp as event_staff_bp
     from .households.routes import bp as households_bp
     from .pages.routes import bp as pages_bp
     from .supporters.routes import bp as supporters_bp
 
-    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp, supporters_bp, audit_log_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        areas_bp,
+        households_bp,
+        supporters_bp,
+        audit_log_bp,
+        events_bp,
+        event_staff_bp,
+        event_door_bp,
+        event_print_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from . import cli, pdf

@@ -5,11 +5,15 @@ Plain functions with sensible defaults and `**overrides`. They add to the sessio
 """
 
 import itertools
+from datetime import datetime, time, timedelta
 
 from werkzeug.security import generate_password_hash
 
+from . import clock
 from .accounts.services import new_member_number
 from .areas.models import Area, Membership, Role
+from .events.models import CapacityUnit, Event, EventStatus, Signup, SignupSource, SignupStatus
+from .events.signups import new_code
 from .extensions import db
 from .households.models import Child, Household, Person
 
@@ -130,3 +134,51 @@ def make_training_record(person: Person, module, **overrides):
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def make_event(area: Area | None = None, **overrides):
+    """A published event two weeks from now, 10:00–12:00 in the town, for 10 families."""
+    n = next(_seq)
+    area = area or make_area()
+    day = clock.today() + timedelta(days=14)
+    values = {
+        "area_id": area.id,
+        "status": EventStatus.published,
+        "title": f"親子ふれあい交流会{n}",
+        "venue": "美園コミュニティセンター 2階 和室",
+        "address": "さいたま市緑区美園4-19-1",
+        "starts_at": datetime.combine(day, time(10, 0), tzinfo=clock.TOWN_TZ),
+        "ends_at": datetime.combine(day, time(12, 0), tzinfo=clock.TOWN_TZ),
+        "audience": "0〜3歳の子どもと保護者",
+        "capacity": 10,
+        "capacity_unit": CapacityUnit.groups,
+        "fee_yen": 0,
+    }
+    values.update(overrides)
+    event = Event(**values)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def make_signup(event, **overrides):
+    """A signup row as it is stored (confirmed by default), without the capacity rules: for
+    tests and the demo. Real signups go through events.signups.sign_up."""
+    n = next(_seq)
+    values = {
+        "event_id": event.id,
+        "code": new_code(),
+        "status": SignupStatus.confirmed,
+        "source": SignupSource.online,
+        "name": f"佐藤 美咲{n}",
+        "kana": f"サトウ ミサキ{n}",
+        "phone": f"0802{n % 10_000_000:07d}",
+        "adults": 1,
+        "children": 1,
+        "children_ages": [2],
+    }
+    values.update(overrides)
+    signup = Signup(**values)
+    db.session.add(signup)
+    db.session.flush()
+    return signup

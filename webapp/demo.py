@@ -6,11 +6,22 @@ lists them when the site runs in demo mode (OTAGAI_DEMO=1).
 """
 
 import random
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from . import clock
 from .areas.models import Area, Membership, RequestAudience, Role
-from .builders import add_membership, make_area, make_child, make_household, make_person
+from .builders import (
+    add_membership,
+    make_area,
+    make_child,
+    make_event,
+    make_household,
+    make_person,
+    make_signup,
+)
+from .events.models import EventStatus
 from .extensions import db
 from .households.models import Person
 
@@ -166,6 +177,7 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
                 care_notes="卵アレルギーがあります。" if (i + k) % 7 == 0 else None,
             )
     _seed_supporter_training(misono)
+    _seed_events(misono, hino)
     db.session.commit()
     return True
 
@@ -196,6 +208,48 @@ def _seed_supporter_training(area: Area) -> None:
             make_training_record(person, module, completed_on=day)
         if n == 0:
             membership.certified_until = add_months(day, area.certification_months)
+
+
+def _seed_events(misono: Area, hino: Area) -> None:
+    """An exchange event in 美園 on the Saturday after next with six families signed up, and a
+    draft in 日野."""
+    today = clock.today()
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 7)
+    upcoming = make_event(
+        misono,
+        title="親子ふれあい交流会",
+        description="手遊びや絵本の読み聞かせのあと、おしゃべりの時間があります。",
+        starts_at=datetime.combine(saturday, time(10, 0), tzinfo=clock.TOWN_TZ),
+        ends_at=datetime.combine(saturday, time(11, 30), tzinfo=clock.TOWN_TZ),
+        capacity=10,
+        childcare_available=True,
+        what_to_bring="飲み物、タオル",
+        organiser="美園子育てネットワーク",
+        signup_deadline=saturday - timedelta(days=2),
+    )
+    for i in range(6):
+        family, family_kana = FAMILY[i + 10]
+        given, given_kana = ADULT_GIVEN[i]
+        make_signup(
+            upcoming,
+            name=f"{family} {given}",
+            kana=f"{family_kana} {given_kana}",
+            phone=f"0803000{i:04d}",
+            children=1 + i % 2,
+            children_ages=[1, 3][: 1 + i % 2],
+        )
+    make_event(
+        hino,
+        status=EventStatus.draft,
+        title="子育てサロン",
+        venue="日野市多摩平の森ふれあい館",
+        address=None,
+        audience="未就学児と保護者",
+        starts_at=datetime.combine(
+            saturday + timedelta(days=7), time(13, 30), tzinfo=clock.TOWN_TZ
+        ),
+        ends_at=datetime.combine(saturday + timedelta(days=7), time(15, 0), tzinfo=clock.TOWN_TZ),
+    )
 
 
 def demo_accounts() -> list[dict]:

@@ -105,7 +105,21 @@ def format_number(value: int | float | None, lang: str | None = None) -> str:
     return format_decimal(value, locale=lang or current_lang())
 
 
+def _escape_lazy_strings() -> None:
+    """Lazy strings must not count as safe HTML.
+
+    Flask-Babel's LazyString declares `__html__` returning its text unescaped, so Jinja would
+    print `_l("Hello %(name)s", name=what_someone_typed)` without escaping it. Our messages
+    never contain markup, so escaping them is always right and closes that hole everywhere.
+    """
+    from flask_babel.speaklater import LazyString
+    from markupsafe import escape
+
+    LazyString.__html__ = lambda self: str(escape(str(self)))
+
+
 def init_app(app) -> None:
+    _escape_lazy_strings()
     app.jinja_env.filters.update(
         date_long=format_date_long,
         date_short=format_date_short,

@@ -2,6 +2,7 @@
 
 from .areas.models import Area, Membership, Role  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
+from .events.models import Event, EventStaff, Signup  # noqa: F401
 from .households.models import Child, Household, Person  # noqa: F401
 from .notifications.models import FollowUpCall, Notification, OutboxEmail  # noqa: F401
 from .supporters.models import TrainingModule, TrainingRecord  # noqa: F401

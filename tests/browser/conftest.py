@@ -62,11 +62,20 @@ def _new_page(browser, base_url, *, javascript: bool):
     page.javascript = javascript
     page.documents = []  # (url, response) of every full HTML page the browser received
 
+    def boosted(request) -> bool:
+        # A boosted form answered with a redirect: the browser follows it, and the request
+        # for the new page may not carry htmx's headers itself; the first request of the
+        # chain does.
+        while request is not None:
+            if request.headers.get("hx-boosted") == "true":
+                return True
+            request = request.redirected_from
+        return False
+
     def remember(response):
         request = response.request
-        headers = request.headers
         is_document = request.resource_type == "document"
-        is_boosted = headers.get("hx-boosted") == "true"
+        is_boosted = boosted(request)
         content_type = response.headers.get("content-type", "")
         redirect = 300 <= response.status < 400
         if (is_document or is_boosted) and content_type.startswith("text/html") and not redirect:

@@ -1,0 +1,321 @@
+"""Reading events and signups for pages, sheets and feeds: plain rows, a bounded number of
+queries whatever the number of events or signups, keyset pagination (no COUNT per page).
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from .. import clock
+from ..areas.models import Role
+from ..extensions import db
+from ..households.models import Person
+from ..text import nfkc, strip_separators
+from .models import Event, EventStaff, EventStatus, Signup, SignupStatus
+
+PUBLIC_STATUSES = (EventStatus.published, EventStatus.closed, EventStatus.cancelled)
+PAGE_SIZE = 20
+SEARCH_LIMIT = 200
+
+
+def to_katakana(text: str) -> str:
+    """ひらがな → カタカナ, so that a reading typed either way is found."""
+    return "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
+
+
+@dataclass
+class Places:
+    """Places of one event: capacity, taken, left, and how many wait."""
+
+    capacity: int
+    taken: int
+    waiting: int
+
+    @property
+    def left(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.left == 0 or self.waiting > 0
+
+
+def places_for(events: list[Event]) -> dict[int, Places]:
+    """Places of many events in one query."""
+    ids = [e.id for e in events]
+    if not ids:
+        return {}
+    rows = db_rows(
+        select(
+            Signup.event_id,
+            Signup.status,
+            func.count(Signup.id),
+            func.coalesce(func.sum(Signup.adults + Signup.children), 0),
+        )
+        .where(
+            Signup.event_id.in_(ids),
+            Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+        )
+        .group_by(Signup.event_id, Signup.status)
+    )
+    tally: dict[tuple[int, SignupStatus], tuple[int, int]] = {
+        (event_id, status): (groups, people) for event_id, status, groups, people in rows
+    }
+    result = {}
+    for event in events:
+        index = 1 if event.counts_people else 0
+        taken = tally.get((event.id, SignupStatus.confirmed), (0, 0))[index]
+        waiting = tally.get((event.id, SignupStatus.waitlisted), (0, 0))[0]
+        result[event.id] = Places(capacity=event.capacity, taken=taken, waiting=waiting)
+    return result
+
+
+def db_rows(query) -> list:
+    return db.session.execute(query).all()
+
+
+def db_scalars(query) -> list:
+    return list(db.session.scalars(query))
+
+
+def month_bounds(year: int, month: int) -> tuple[datetime, datetime]:
+    """The first moment of the month and of the next, in the town's time zone."""
+    first = datetime.combine(date(year, month, 1), time(0), tzinfo=clock.TOWN_TZ)
+    days = calendar.monthrange(year, month)[1]
+    return first, first + timedelta(days=days)
+
+
+def _after(cursor: tuple[datetime, int] | None):
+    if cursor is None:
+        return None
+    starts_at, event_id = cursor
+    return or_(Event.starts_at > starts_at, and_(Event.starts_at == starts_at, Event.id > event_id))
+
+
+def public_events(
+    *,
+    area_id: int | None = None,
+    month: tuple[int, int] | None = None,
+    after: tuple[datetime, int] | None = None,
+    now: datetime | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Event], tuple[datetime, int] | None]:
+    """Events the public may see, soonest first: of one month, or from today on. Returns the
+    page and the cursor of the next page (None at the end)."""
+    query = (
+        select(Event)
+        .options(selectinload(Event.area))
+        .where(Event.status.in_(PUBLIC_STATUSES))
+        .order_by(Event.starts_at, Event.id)
+    )
+    if area_id is not None:
+        query = query.where(Event.area_id == area_id)
+    if month is not None:
+        start, end = month_bounds(*month)
+        query = query.where(Event.starts_at >= start, Event.starts_at < end)
+    else:
+        query = query.where(Event.ends_at >= (now or clock.now()))
+    if after is not None:
+        query = query.where(_after(after))
+    events = db_scalars(query.limit(limit + 1))
+    more = len(events) > limit
+    events = events[:limit]
+    cursor = (events[-1].starts_at, events[-1].id) if more else None
+    return events, cursor
+
+
+def month_events(area_id: int, year: int, month: int) -> list[Event]:
+    """The published (and closed) events of an area in one month, for the notice board."""
+    start, end = month_bounds(year, month)
+    return db_scalars(
+        select(Event)
+        .where(
+            Event.area_id == area_id,
+            Event.status.in_([EventStatus.published, EventStatus.closed]),
+            Event.starts_at >= start,
+            Event.starts_at < end,
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
+
+
+def staff_events(
+    person: Person,
+    *,
+    past: bool = False,
+    after: tuple[datetime, int] | None = None,
+    now: datetime | None = None,
+    limit: int = PAGE_SIZE,
+) -> tuple[list[Event], tuple[datetime, int] | None]:
+    """Events the person runs: their coordinator areas' and those they are staff of.
+    Upcoming ones soonest first; past ones latest first."""
+    now = now or clock.now()
+    query = select(Event).options(selectinload(Event.area))
+    if not person.is_admin:
+        mine = select(EventStaff.event_id).where(EventStaff.person_id == person.id)
+        query = query.where(
+            or_(Event.area_id.in_(person.area_ids_with(Role.coordinator)), Event.id.in_(mine))
+        )
+    if past:
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+        if after is not None:
+            starts_at, event_id = after
+            query = query.where(
+                or_(
+                    Event.starts_at < starts_at,
+                    and_(Event.starts_at == starts_at, Event.id < event_id),
+                )
+            )
+    else:
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+        if after is not None:
+            query = query.where(_after(after))
+    events = db_scalars(query.limit(limit + 1))
+    more = len(events) > limit
+    events = events[:limit]
+    return events, ((events[-1].starts_at, events[-1].id) if more else None)
+
+
+def _with_people():
+    return (
+        selectinload(Signup.entered_by).selectinload(Person.memberships),
+        selectinload(Signup.person),
+    )
+
+
+def signups_by_status(event: Event) -> dict[SignupStatus, list[Signup]]:
+    """Every signup of the event, in order of arrival, grouped by status (one query, plus
+    the people who entered them)."""
+    groups: dict[SignupStatus, list[Signup]] = {status: [] for status in SignupStatus}
+    rows = db_scalars(
+        select(Signup)
+        .options(*_with_people())
+        .where(Signup.event_id == event.id)
+        .order_by(Signup.id)
+    )
+    for signup in rows:
+        groups[signup.status].append(signup)
+    return groups
+
+
+@dataclass
+class Counts:
+    """Live counts for the door, in groups (families) and people."""
+
+    confirmed_groups: int = 0
+    confirmed_people: int = 0
+    waiting_groups: int = 0
+    walk_in_groups: int = 0
+    walk_in_people: int = 0
+    arrived_groups: int = 0
+    arrived_people: int = 0
+
+    @property
+    def expected_groups(self) -> int:
+        return self.confirmed_groups + self.walk_in_groups
+
+
+def counts(event: Event) -> Counts:
+    arrived = case((Signup.checked_in_at.is_not(None), 1), else_=0)
+    rows = db_rows(
+        select(
+            Signup.status,
+            arrived,
+            func.count(Signup.id),
+            func.coalesce(func.sum(Signup.adults + Signup.children), 0),
+        )
+        .where(Signup.event_id == event.id, Signup.status != SignupStatus.cancelled)
+        .group_by(Signup.status, arrived)
+    )
+    result = Counts()
+    for status, has_arrived, groups, people in rows:
+        if status is SignupStatus.confirmed:
+            result.confirmed_groups += groups
+            result.confirmed_people += people
+        elif status is SignupStatus.waitlisted:
+            result.waiting_groups += groups
+        else:
+            result.walk_in_groups += groups
+            result.walk_in_people += people
+        if has_arrived:
+            result.arrived_groups += groups
+            result.arrived_people += people
+    return result
+
+
+def search_signups(event: Event, q: str | None) -> tuple[list[Signup], bool]:
+    """Active signups whose name, reading (kana), code or phone matches `q`, by reading.
+    Returns the rows and whether there were more than SEARCH_LIMIT."""
+    query = select(Signup).where(
+        Signup.event_id == event.id, Signup.status != SignupStatus.cancelled
+    )
+    text = nfkc(q)
+    if text:
+        compact = to_katakana(text.replace(" ", ""))
+        digits = strip_separators(text)
+        matches = [
+            func.replace(Signup.name, " ", "").icontains(compact, autoescape=True),
+            func.replace(Signup.kana, " ", "").icontains(compact, autoescape=True),
+            Signup.code == compact.upper(),
+        ]
+        if digits.isdigit() and len(digits) >= 4:
+            matches.append(Signup.phone.contains(digits, autoescape=True))
+        query = query.where(or_(*matches))
+    rows = db_scalars(
+        query.order_by(func.coalesce(Signup.kana, Signup.name), Signup.id).limit(SEARCH_LIMIT + 1)
+    )
+    return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
+
+
+def sheet_rows(event: Event, *, with_walk_ins: bool = False) -> dict[str, list[Signup]]:
+    """The signup sheet's order, one query: confirmed by reading, then the waitlist in order
+    of arrival (then the walk-ins already entered, for keying in attendance)."""
+    statuses = [SignupStatus.confirmed, SignupStatus.waitlisted]
+    if with_walk_ins:
+        statuses.append(SignupStatus.walk_in)
+    rows = db_scalars(
+        select(Signup)
+        .where(Signup.event_id == event.id, Signup.status.in_(statuses))
+        .order_by(func.coalesce(Signup.kana, Signup.name), Signup.id)
+    )
+    by_arrival = sorted(rows, key=lambda s: s.id)
+    result = {
+        "confirmed": [s for s in rows if s.status is SignupStatus.confirmed],
+        "waiting": [s for s in by_arrival if s.status is SignupStatus.waitlisted],
+    }
+    if with_walk_ins:
+        result["walk_ins"] = [s for s in by_arrival if s.status is SignupStatus.walk_in]
+    return result
+
+
+@dataclass
+class AfterEvent:
+    """What happened: who came, and the walk-ins who would like to become members."""
+
+    counts: Counts
+    no_shows: int
+    membership_wanted: list[Signup]
+
+
+def after_event(event: Event) -> AfterEvent:
+    tally = counts(event)
+    no_shows = db_rows(
+        select(func.count(Signup.id)).where(
+            Signup.event_id == event.id,
+            Signup.status == SignupStatus.confirmed,
+            Signup.checked_in_at.is_(None),
+        )
+    )[0][0]
+    wanted = db_scalars(
+        select(Signup)
+        .where(
+            Signup.event_id == event.id,
+            Signup.status == SignupStatus.walk_in,
+            Signup.wants_membership.is_(True),
+        )
+        .order_by(Signup.id)
+    )
+    return AfterEvent(counts=tally, no_shows=no_shows, membership_wanted=wanted)
