@@ -71,3 +71,90 @@ def normalize_email(value: str | None) -> str:
 
 def looks_like_email(value: str) -> bool:
     return re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value) is not None
+
+
+# Kana --------------------------------------------------------------------------------------
+# Readings are stored in katakana: ヤマダ ハナコ. Hiragana, half-width katakana (NFKC) and the
+# hyphens people type for the long vowel mark are accepted.
+_HIRAGANA_START, _HIRAGANA_END = 0x3041, 0x3096
+_KATAKANA_OK = re.compile(r"[\u30a1-\u30fa\u30fc\u30fd\u30fe\u30fb ]+")
+_KANJI_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u3007]")
+
+
+class InvalidKana(ValueError):
+    """Not a kana reading. `kanji` lists the kanji found, for a readable message."""
+
+    def __init__(self, value, kanji: str = ""):
+        super().__init__(value)
+        self.kanji = kanji
+
+
+def hiragana_to_katakana(text: str) -> str:
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if _HIRAGANA_START <= code <= _HIRAGANA_END or ch in "ゝゞ":
+            out.append(chr(code + 0x60))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def normalize_kana(value: str | None) -> str:
+    """A reading in katakana with single spaces ('ヤマダ ハナコ'); raises InvalidKana.
+
+    Accepts hiragana, full- and half-width katakana, spaces of any width, and hyphens typed
+    for the long vowel mark (ラ-メン becomes ラーメン). Empty input gives ''.
+    """
+    text = hiragana_to_katakana(nfkc(value))
+    text = _HYPHEN_RE.sub("ー", text)
+    if not text:
+        return ""
+    if not _KATAKANA_OK.fullmatch(text):
+        kanji = "".join(dict.fromkeys(_KANJI_RE.findall(text)))
+        raise InvalidKana(value, kanji=kanji)
+    return text
+
+
+# Postal codes ------------------------------------------------------------------------------
+class InvalidPostalCode(ValueError):
+    pass
+
+
+def normalize_postal_code(value: str | None) -> str:
+    """A Japanese postal code as 7 digits ('3360967'); raises InvalidPostalCode.
+
+    Accepts 〒, full-width digits and any hyphen (336-0967, ３３６ー０９６７, 〒336 0967).
+    """
+    text = strip_separators(value).replace("〒", "")
+    if not re.fullmatch(r"[0-9]{7}", text):
+        raise InvalidPostalCode(value)
+    return text
+
+
+def format_postal_code(digits: str | None) -> str:
+    """'3360967' shown as '336-0967'."""
+    if not digits:
+        return ""
+    if len(digits) == 7 and digits.isdigit():
+        return f"{digits[:3]}-{digits[3:]}"
+    return digits
+
+
+def postal_code_prefixes(value: str | None) -> list[str]:
+    """A list of postal-code beginnings typed as '336-09, 3370〒' becomes ['33609', '3370'].
+
+    Separated by commas (、，,), spaces or new lines; each must be 1 to 7 digits once its hyphens
+    are removed. Raises InvalidPostalCode naming the first one that is not.
+    """
+    parts = re.split(r"[,、，;\s]+", nfkc(value).replace("〒", ""))
+    prefixes = []
+    for part in parts:
+        if not part:
+            continue
+        digits = _HYPHEN_RE.sub("", part)
+        if not re.fullmatch(r"[0-9]{1,7}", digits):
+            raise InvalidPostalCode(part)
+        if digits not in prefixes:
+            prefixes.append(digits)
+    return prefixes
