@@ -56,10 +56,23 @@ def create_app(config=None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .areas.routes import bp as areas_bp
     from .households.routes import bp as households_bp
+    from .login_cards.routes import bp as login_cards_bp
     from .pages.routes import bp as pages_bp
+    from .profiles.routes import bp as profiles_bp
+    from .registration import assist
+    from .registration.routes import bp as registration_bp
 
-    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        areas_bp,
+        households_bp,
+        registration_bp,
+        login_cards_bp,
+        profiles_bp,
+    ):
         app.register_blueprint(blueprint)
+    assist.init_app(app)
 
     from . import cli, pdf
 

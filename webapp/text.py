@@ -14,13 +14,27 @@ import phonenumbers
 HYPHENS = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff70\u2043\ufe63"
 _HYPHEN_RE = re.compile(f"[{re.escape(HYPHENS)}]")
 _SPACE_RE = re.compile(r"\s+")
+# Control characters (other than white space) and lone surrogates: never stored. PostgreSQL
+# refuses NUL in text, and nobody types the others on purpose.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def nfkc(value: str | None) -> str:
-    """NFKC, collapsed spaces (ideographic spaces included), trimmed."""
+    """NFKC, collapsed spaces (ideographic spaces included), trimmed, no control characters."""
     if value is None:
         return ""
-    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", value)).strip()
+    text = unicodedata.normalize("NFKC", _CONTROL_RE.sub("", value))
+    return _SPACE_RE.sub(" ", text).strip()
+
+
+def nfkc_multiline(value: str | None) -> str:
+    """For notes: NFKC and no control characters, but line breaks kept (at most one blank
+    line in a row); spaces inside each line collapsed."""
+    if value is None:
+        return ""
+    text = unicodedata.normalize("NFKC", _CONTROL_RE.sub("", value))
+    lines = [_SPACE_RE.sub(" ", line).strip() for line in re.split(r"\r\n|\r|\n", text)]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def strip_separators(value: str | None) -> str:
@@ -158,3 +172,45 @@ def postal_code_prefixes(value: str | None) -> list[str]:
         if digits not in prefixes:
             prefixes.append(digits)
     return prefixes
+
+
+# Years and months of birth -------------------------------------------------------------------
+# Japanese eras people still write birth years in: 令和3年 is 2021, 平成元年 is 1989.
+ERAS = {
+    "令和": 2019,
+    "R": 2019,
+    "平成": 1989,
+    "H": 1989,
+    "昭和": 1926,
+    "S": 1926,
+}
+_YEAR_RE = re.compile(r"(?P<era>令和|平成|昭和|[RHS])?(?P<n>[0-9]{1,4}|元)年?(生まれ)?")
+
+
+class InvalidDate(ValueError):
+    pass
+
+
+def normalize_year(value: str | None) -> int:
+    """A year typed as 2021, ２０２１年, 令和3年, R3 or 平成元年; raises InvalidDate."""
+    text = nfkc(value).replace(" ", "").upper()
+    match = _YEAR_RE.fullmatch(text)
+    if not match:
+        raise InvalidDate(value)
+    n = 1 if match["n"] == "元" else int(match["n"])
+    era = match["era"]
+    if era:
+        if not 1 <= n <= 64:
+            raise InvalidDate(value)
+        return ERAS[era] + n - 1
+    if match["n"] == "元" or not 1000 <= n <= 9999:
+        raise InvalidDate(value)
+    return n
+
+
+def normalize_month(value: str | None) -> int:
+    """A month typed as 4, ０４ or 4月; raises InvalidDate."""
+    text = nfkc(value).replace(" ", "").removesuffix("月")
+    if not re.fullmatch(r"[0-9]{1,2}", text) or not 1 <= int(text) <= 12:
+        raise InvalidDate(value)
+    return int(text)
