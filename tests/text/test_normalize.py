@@ -3,6 +3,7 @@
 import pytest
 
 from webapp.text import (
+    InvalidDate,
     InvalidKana,
     InvalidPhone,
     InvalidPostalCode,
@@ -10,9 +11,12 @@ from webapp.text import (
     format_postal_code,
     hiragana_to_katakana,
     nfkc,
+    nfkc_multiline,
     normalize_kana,
+    normalize_month,
     normalize_phone,
     normalize_postal_code,
+    normalize_year,
     postal_code_prefixes,
 )
 
@@ -143,3 +147,53 @@ def test_hiragana_to_katakana_leaves_other_text_alone():
 )
 def test_spaces_in_names_become_one_ordinary_space(typed, clean):
     assert nfkc(typed) == clean
+
+
+@pytest.mark.parametrize(
+    "typed, year",
+    [
+        ("2021", 2021),
+        ("２０２１", 2021),
+        ("2021年", 2021),
+        ("令和3年", 2021),
+        ("令和３年", 2021),
+        ("R3", 2021),
+        ("r3", 2021),
+        ("Ｒ３", 2021),
+        ("平成30年", 2018),
+        ("H30", 2018),
+        ("平成元年", 1989),
+        ("令和元年", 2019),
+        ("昭和64年", 1989),
+        ("令和3年生まれ", 2021),
+    ],
+)
+def test_birth_years_in_western_or_japanese_eras(typed, year):
+    assert normalize_year(typed) == year
+
+
+@pytest.mark.parametrize("typed", ["", "三年", "令和", "R0", "令和99", "21", "二〇二一", "2021/4"])
+def test_unreadable_years_are_refused(typed):
+    with pytest.raises(InvalidDate):
+        normalize_year(typed)
+
+
+@pytest.mark.parametrize(
+    "typed, month", [("4", 4), ("04", 4), ("４", 4), ("4月", 4), ("１２月", 12)]
+)
+def test_birth_months(typed, month):
+    assert normalize_month(typed) == month
+
+
+@pytest.mark.parametrize("typed", ["", "0", "13", "四月", "April"])
+def test_unreadable_months_are_refused(typed):
+    with pytest.raises(InvalidDate):
+        normalize_month(typed)
+
+
+def test_control_characters_are_dropped_and_notes_keep_their_lines():
+    assert nfkc("山田\x00花子\x07") == "山田花子"
+    assert (
+        nfkc_multiline("卵アレルギー\r\n\r\n\r\n\r\nそば\x00 も  だめ ")
+        == "卵アレルギー\n\nそば も だめ"
+    )
