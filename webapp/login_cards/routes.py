@@ -42,7 +42,7 @@ def _too_many(_limit):
     return current_app.response_class(body, status=429)
 
 
-card_limit = limiter.limit(
+card_limit = limiter.shared_limit(
     lambda: current_app.config["CARD_LIMIT_PER_ADDRESS"],
     key_func=get_remote_address,
     scope="login-card",
