@@ -11,8 +11,9 @@ What goes:
 - whatever other domains hold about them: each domain registers an eraser with
   `register_eraser(fn)`; `fn(person, people_ids)` runs in the same transaction.
 
-What stays: audit entries keep their action and date but lose the link to the person (the
-foreign keys are set to NULL; entries never hold personal data, only ids and field names),
+What stays: audit entries keep their action and date but lose every link to the person (the
+foreign keys are set to NULL, and so are subject ids naming them or their children; entries
+never hold personal data, only ids and field names),
 and one anonymous row per area, month and way of joining counts the accounts and children
 that left (`DepartureCount`). Reports add those counts to the live rows, so the area's
 totals of people ever registered stay right.
@@ -21,10 +22,10 @@ totals of people ever registered stay right.
 from collections.abc import Callable
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from ..audit import log_action
+from ..audit import AuditEntry, log_action
 from ..clock import TOWN_TZ
 from ..extensions import db
 from ..households.models import Child, Household, Person
@@ -55,6 +56,15 @@ def _count_departure(area_id: int, *, month, via: str, children: int) -> None:
         },
     )
     db.session.execute(statement)
+
+
+def _unlink_audit(subject_type: str, ids: list[int]) -> None:
+    if ids:
+        db.session.execute(
+            update(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id.in_(ids))
+            .values(subject_id=None)
+        )
 
 
 def delete_account(person: Person, *, now: datetime) -> None:
@@ -93,14 +103,14 @@ def delete_account(person: Person, *, now: datetime) -> None:
     db.session.flush()
     if household_goes:
         db.session.execute(delete(Household).where(Household.id == household.id))
+    _unlink_audit("people", people_ids)
+    _unlink_audit("children", [c.id for c in children])
     log_action(None, "account.deleted", None, area_id=area_id, household_deleted=household_goes)
     db.session.commit()
 
 
 def people_left(area_id: int) -> int:
     """Accounts deleted in the area so far (for statistics)."""
-    from sqlalchemy import func
-
     return db.session.scalar(
         select(func.coalesce(func.sum(DepartureCount.people), 0)).where(
             DepartureCount.area_id == area_id
