@@ -29,7 +29,7 @@ COMMON = {
         "attrs": {"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
     },
     "postal_code": {"width": "short", "attrs": {"autocomplete": "postal-code"}},
-    "address": {"width": None, "attrs": {"autocomplete": "street-address"}},
+    "address": {"width": None, "attrs": {"autocomplete": "address-line1"}},
     "birth_year": {"width": "short", "attrs": {"autocomplete": "off"}},
     "birth_month": {"width": "short", "attrs": {"autocomplete": "off", "inputmode": "numeric"}},
     "care_notes": {"width": None, "attrs": {}},
