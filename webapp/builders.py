@@ -132,7 +132,7 @@ def _kana_suffix(n: int) -> str:
 
 
 def make_draft(answers: dict | None = None, *, now=None):
-    """A self sign-up draft: (draft, token)."""
+    """A self sign-up draft: (draft, token). Commits, as drafts are saved step by step."""
     from .clock import now as clock_now
     from .registration.drafts import save_answers, start_draft
 
@@ -144,7 +144,7 @@ def make_draft(answers: dict | None = None, *, now=None):
 
 
 def issue_login_card(person: Person, *, actor: Person, now=None):
-    """A printed login card for `person` (login_cards.services.IssuedCard)."""
+    """A printed login card for `person` (login_cards.services.IssuedCard). Commits."""
     from .clock import now as clock_now
     from .login_cards.services import issue_card
 

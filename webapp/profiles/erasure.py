@@ -67,43 +67,50 @@ def _unlink_audit(subject_type: str, ids: list[int]) -> None:
         )
 
 
+def _leaving(person: Person) -> tuple[list[Person], list[Child], bool]:
+    """Who and what goes: the person, and the whole household unless another adult in it
+    has an account of their own. Returns (people, children, whether the household goes)."""
+    household = person.household
+    if household is None:
+        return [person], [], False
+    if any(p.id != person.id and p.member_number for p in household.adults):
+        return [person], [], False
+    others = [p for p in household.adults if p.id != person.id]
+    return [person, *others], list(household.children), True
+
+
+def _erase_traces(person: Person, people: list[Person]) -> None:
+    """What other tables hold about them: phone follow-ups, e-mails, other domains' rows."""
+    people_ids = [p.id for p in people]
+    for eraser in ERASERS:
+        eraser(person, people_ids)
+    phones = {p.phone for p in people if p.phone}
+    calls = FollowUpCall.person_id.in_(people_ids)
+    if phones:
+        calls = or_(calls, FollowUpCall.phone.in_(phones))
+    db.session.execute(delete(FollowUpCall).where(calls))
+    if person.email:
+        db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == person.email))
+
+
 def delete_account(person: Person, *, now: datetime) -> None:
     """The member deletes their own account (see the module docstring for what goes)."""
     household = person.household
     area_id = household.area_id if household else None
     if area_id is None and person.memberships:
         area_id = person.memberships[0].area_id
-    others_with_accounts = [
-        p for p in (household.adults if household else []) if p.id != person.id and p.member_number
-    ]
-    household_goes = household is not None and not others_with_accounts
-    leaving = [person]
-    children: list[Child] = []
-    if household_goes:
-        leaving += [p for p in household.adults if p.id != person.id]
-        children = list(household.children)
-    people_ids = [p.id for p in leaving]
-    phones = {p.phone for p in leaving if p.phone}
-    for eraser in ERASERS:
-        eraser(person, people_ids)
-    calls = FollowUpCall.person_id.in_(people_ids)
-    db.session.execute(
-        delete(FollowUpCall).where(or_(calls, FollowUpCall.phone.in_(phones)) if phones else calls)
-    )
-    if person.email:
-        db.session.execute(delete(OutboxEmail).where(OutboxEmail.to_address == person.email))
+    people, children, household_goes = _leaving(person)
+    _erase_traces(person, people)
     if area_id is not None:
         month = now.astimezone(TOWN_TZ).date().replace(day=1)
         via = person.registered_via or "other"
         _count_departure(area_id, month=month, via=via, children=len(children))
-    for child in children:
-        db.session.delete(child)
-    for adult in leaving:
-        db.session.delete(adult)
+    for record in [*children, *people]:
+        db.session.delete(record)
     db.session.flush()
     if household_goes:
         db.session.execute(delete(Household).where(Household.id == household.id))
-    _unlink_audit("people", people_ids)
+    _unlink_audit("people", [p.id for p in people])
     _unlink_audit("children", [c.id for c in children])
     log_action(None, "account.deleted", None, area_id=area_id, household_deleted=household_goes)
     db.session.commit()

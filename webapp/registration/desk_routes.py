@@ -77,35 +77,44 @@ def _prefill(mode: str) -> dict:
     return data
 
 
+def _register(form: DeskForm, area: Area, mode: str, event_id: int | None):
+    """(the new person, []) once registered; (None, possible duplicates) or (None, []) with
+    the errors on the form otherwise. Duplicates are shown until the supporter confirms."""
+    applicant = form.applicant()
+    if not request.form.get("not_duplicate"):
+        duplicates = find_duplicates(
+            area, phone=applicant.phone, name=applicant.name, kana=applicant.kana
+        )
+        if duplicates:
+            return None, duplicates
+    try:
+        person = register_household(
+            applicant,
+            area=area,
+            via=mode,
+            consent_method=form.consent_method.data,
+            actor=current_user,
+            event_id=event_id,
+            now=now(),
+        )
+    except RegistrationError as error:
+        _set_error(form, error)
+        return None, []
+    return person, []
+
+
 def _desk_page(area_id: int, mode: str):
     area = db.get_or_404(Area, area_id)
     require_area_role(area.id, Role.supporter)
     event_id = request.args.get("event_id", type=int)
     form = DeskForm() if request.method == "POST" else DeskForm(data=_prefill(mode))
-    duplicates = []
+    person, duplicates = None, []
     if request.method == "POST" and form.validate():
-        applicant = form.applicant()
-        if not request.form.get("not_duplicate"):
-            duplicates = find_duplicates(
-                area, phone=applicant.phone, name=applicant.name, kana=applicant.kana
-            )
-        if not duplicates:
-            try:
-                person = register_household(
-                    applicant,
-                    area=area,
-                    via=mode,
-                    consent_method=form.consent_method.data,
-                    actor=current_user,
-                    event_id=event_id,
-                    now=now(),
-                )
-            except RegistrationError as error:
-                _set_error(form, error)
-            else:
-                assist.start_assisting(person, actor=current_user)
-                flash(_("%(name)s is registered.", name=person.name), "success")
-                return redirect(url_for("registration.desk_person", person_id=person.id))
+        person, duplicates = _register(form, area, mode, event_id)
+    if person is not None:
+        assist.start_assisting(person, actor=current_user)
+        flash(_("%(name)s is registered.", name=person.name), "success")
+        return redirect(url_for("registration.desk_person", person_id=person.id))
     return render(
         "registration/desk/register.html",
         form=form,

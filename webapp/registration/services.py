@@ -63,34 +63,17 @@ def _check(applicant: Applicant, *, now: datetime) -> None:
         raise RegistrationError("email_taken")
 
 
-def register_household(
-    applicant: Applicant,
-    *,
-    area: Area,
-    via: str,
-    consent_method: str,
-    actor: Person | None = None,
-    event_id: int | None = None,
-    now: datetime,
-) -> Person:
-    """Register `applicant` and their household in `area`; returns the new account holder.
-
-    `actor` is the supporter who entered it (None when residents sign up themselves); the
-    person records who entered it (`created_by_id`), how (`registered_via`, the event) and how
-    consent was given. With `event_id` the registration counts as made at that event.
-    """
-    if event_id is not None:
-        via = "event"
-    if via not in VIA:
+def _check_way(*, area: Area, via: str, consent_method: str, actor: Person | None) -> None:
+    """Residents sign up themselves online; supporters of the area enter everything else."""
+    if via not in VIA or (actor is None and via != "self"):
         raise RegistrationError("via_invalid")
     if consent_method not in CONSENT_METHODS or (actor is None) != (consent_method == "online"):
         raise RegistrationError("consent_invalid")
-    if actor is None and via != "self":
-        raise RegistrationError("via_invalid")
     if actor is not None and not actor.has_role(Role.supporter, area.id):
         raise RegistrationError("area_not_allowed")
-    _check(applicant, now=now)
-    entered_by = actor.id if actor is not None else None
+
+
+def _add_household(applicant: Applicant, *, area: Area, entered_by: int | None) -> Household:
     household = Household(
         area_id=area.id,
         postal_code=applicant.postal_code,
@@ -99,25 +82,6 @@ def register_household(
     )
     db.session.add(household)
     db.session.flush()
-    person = Person(
-        household_id=household.id,
-        name=applicant.name,
-        kana=applicant.kana,
-        display_name=applicant.display_name,
-        phone=applicant.phone,
-        email=applicant.email,
-        member_number=new_member_number(),
-        registered_via=via,
-        registration_event_id=event_id,
-        consent_method=consent_method,
-        consented_at=now,
-        created_by_id=entered_by,
-    )
-    db.session.add(person)
-    db.session.flush()
-    db.session.add(
-        Membership(person_id=person.id, area_id=area.id, role=Role.member, created_by_id=entered_by)
-    )
     for adult in applicant.adults:
         db.session.add(
             Person(
@@ -139,7 +103,47 @@ def register_household(
                 care_notes=child.care_notes or None,
             )
         )
-    # No personal data in the log: ids, the way and the counts only.
+    return household
+
+
+def register_household(
+    applicant: Applicant,
+    *,
+    area: Area,
+    via: str,
+    consent_method: str,
+    actor: Person | None = None,
+    event_id: int | None = None,
+    now: datetime,
+) -> Person:
+    """Register `applicant` and their household in `area`; returns the new account holder.
+
+    `actor` is the supporter who entered it (None when residents sign up themselves); the
+    person records who entered it (`created_by_id`), how (`registered_via`, the event) and how
+    consent was given. With `event_id` the registration counts as made at that event.
+    """
+    via = "event" if event_id is not None else via
+    _check_way(area=area, via=via, consent_method=consent_method, actor=actor)
+    _check(applicant, now=now)
+    entered_by = actor.id if actor is not None else None
+    household = _add_household(applicant, area=area, entered_by=entered_by)
+    person = Person(
+        household_id=household.id,
+        name=applicant.name,
+        kana=applicant.kana,
+        display_name=applicant.display_name,
+        phone=applicant.phone,
+        email=applicant.email,
+        member_number=new_member_number(),
+        registered_via=via,
+        registration_event_id=event_id,
+        consent_method=consent_method,
+        consented_at=now,
+        created_by_id=entered_by,
+    )
+    person.memberships = [Membership(area_id=area.id, role=Role.member, created_by_id=entered_by)]
+    db.session.add(person)
+    # No personal data in the log: the way, and how many adults and children.
     log_action(
         actor or person,
         "registration.registered",

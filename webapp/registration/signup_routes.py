@@ -121,27 +121,37 @@ def consents():
     return _simple_step("consents")
 
 
+def _add_entry(draft, step: str, form):
+    """A redirect once the step is answered, or None to show the form again (with errors).
+
+    "Continue" with empty fields goes on; with filled fields it adds them first. "Add" adds
+    and stays, for one more."""
+    adding = request.form.get("action") == "add"
+    typed = signup.typed_values(form)
+    if not typed and not adding:
+        entries = None  # nothing to add
+    elif form.validate():
+        entries = [*draft.answers.get(step, []), typed]
+    else:
+        return None
+    drafts.save_answers(draft, step, entries or list(draft.answers.get(step, [])), now=now())
+    if adding:
+        flash(_("Added. You can add another, or continue."), "success")
+        return redirect(url_for(f"registration.{step}", change=request.args.get("change")))
+    return redirect(_after(step))
+
+
 def _list_step(step: str):
-    """Other adults or children: add one at a time; "continue" adds what is typed, if any."""
+    """Other adults or children, one at a time (see _add_entry)."""
     draft = _draft()
     if draft is None:
         return _no_draft()
-    entries = list(draft.answers.get(step, []))
     form = signup.FORMS[step]() if request.method == "POST" else signup.FORMS[step](formdata=None)
     if request.method == "POST":
-        adding = request.form.get("action") == "add"
-        typed = signup.typed_values(form)
-        if (typed or adding) and form.validate():
-            entries.append(typed)
-            drafts.save_answers(draft, step, entries, now=now())
-            if adding:
-                flash(_("Added. You can add another, or continue."), "success")
-                return redirect(url_for(f"registration.{step}", change=request.args.get("change")))
-            return redirect(_after(step))
-        if not typed and not adding:
-            drafts.save_answers(draft, step, entries, now=now())
-            return redirect(_after(step))
-    listed = [signup.form_from(step, values) for values in entries]
+        done = _add_entry(draft, step, form)
+        if done is not None:
+            return done
+    listed = [signup.form_from(step, values) for values in draft.answers.get(step, [])]
     for entry in listed:
         entry.validate()
     return _page(step, form=form, listed=listed, status=422 if form.errors else 200)
