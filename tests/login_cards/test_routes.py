@@ -70,6 +70,8 @@ def test_only_the_residents_desk_prints_cards(client, make_client, desk, who, ex
 
 def test_printing_needs_the_identity_check(make_client, desk):
     c = _as(make_client, desk["supporter"])
+    page = c.get(f"/help-desk/people/{desk['resident'].id}/card").get_data(as_text=True)
+    assert "代わりに入力しています" in page  # the assisted banner
     response = c.post_form(
         f"/help-desk/people/{desk['resident'].id}/card", {"layout": "a4", "lang": "ja"}
     )

@@ -8,6 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import count_queries
 from tests.factories import add_membership, make_area, make_child, make_household, make_person
 from webapp.areas.models import Role
 from webapp.audit import AuditEntry
@@ -33,6 +34,9 @@ def home():
     hino_supporter = make_person(area=hino, role=Role.supporter)
     coordinator = make_person(with_household=False, role=None)
     add_membership(coordinator, misono, Role.coordinator)
+    hino_coordinator = make_person(with_household=False, role=None)
+    add_membership(hino_coordinator, hino, Role.coordinator)
+    admin = make_person(with_household=False, role=None, is_admin=True)
     db.session.commit()
     return locals()
 
@@ -160,7 +164,15 @@ def test_an_account_holder_is_not_removed_as_an_adult(make_client, home):
 
 
 @pytest.mark.parametrize(
-    "who, expected", [("supporter", 200), ("coordinator", 200), ("hino_supporter", 404)]
+    "who, expected",
+    [
+        ("supporter", 200),
+        ("coordinator", 200),
+        ("admin", 200),
+        ("hino_supporter", 404),
+        ("hino_coordinator", 404),
+        ("neighbour", 404),
+    ],
 )
 def test_the_desk_edits_a_household_for_the_resident(make_client, home, who, expected):
     c = _as(make_client, home[who])
@@ -243,3 +255,17 @@ def test_csv_cells_never_start_a_formula(make_client, home):
     db.session.commit()
     csv_text = _as(make_client, home["member"]).get("/profile/data.csv").get_data(as_text=True)
     assert "'=HYPERLINK(1)" in csv_text
+
+
+@pytest.mark.parametrize("children", [1, 10])
+def test_the_profile_page_runs_a_bounded_number_of_queries(make_client, home, children):
+    for i in range(children):
+        make_child(home["household"], name=f"こども{i}")
+    for i in range(children):
+        make_person(home["household"], password=None, role=None, name=f"おとな{i}")
+    db.session.commit()
+    c = _as(make_client, home["member"])
+    with count_queries() as queries:
+        response = c.get("/profile")
+    assert response.status_code == 200
+    assert len(queries) <= 8, queries

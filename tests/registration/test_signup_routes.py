@@ -267,3 +267,12 @@ def test_starting_sign_ups_is_rate_limited(client, misono, app):
     finally:
         app.config["SIGNUP_LIMIT_PER_ADDRESS"] = "30 per hour"
     assert statuses == [302, 302, 302, 429]
+
+
+def test_starting_again_drops_the_old_draft(client, misono):
+    _start(client)
+    client.post_form("/join/about", ABOUT)
+    assert "登録の続きをする" in client.get("/join").get_data(as_text=True)
+    _start(client)
+    assert db.session.scalar(select(db.func.count(RegistrationDraft.id))) == 1
+    assert 'value="山田　花子"' not in client.get("/join/about").get_data(as_text=True)

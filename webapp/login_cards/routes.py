@@ -11,6 +11,7 @@ from ..accounts.services import may_stay_signed_in, sign_in
 from ..areas.models import Role
 from ..clock import now
 from ..extensions import limiter
+from ..i18n import current_lang
 from ..pdf import pdf_response
 from ..profiles.forms import NewPasswordForm
 from ..profiles.routes import keep_this_device_signed_in
@@ -56,7 +57,7 @@ card_limit = limiter.shared_limit(
 def card(person_id: int):
     """Print a login card for a resident (a new card stops the earlier ones working)."""
     person = assist.load_resident(person_id)
-    form = CardForm()
+    form = CardForm(data={"layout": "a4", "lang": person.locale or current_lang()})
     if form.validate_on_submit():
         try:
             issued = services.issue_card(

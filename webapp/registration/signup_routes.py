@@ -68,7 +68,12 @@ def join():
 @bp.post("/join")
 @limiter.limit(lambda: current_app.config["SIGNUP_LIMIT_PER_ADDRESS"], scope="sign-up")
 def start():
-    """Start a sign-up: a new draft, kept for a day."""
+    """Start a sign-up: a new draft, kept for a day (starting again drops the old one)."""
+    if current_user.is_authenticated:
+        return redirect(url_for("pages.home"))
+    old = _draft()
+    if old is not None:
+        drafts.discard_draft(old)
     _draft_obj, token = drafts.start_draft(now=now())
     session[DRAFT_KEY] = token
     return redirect(_step_url("about"))
