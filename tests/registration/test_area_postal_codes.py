@@ -57,3 +57,13 @@ def test_clearing_the_prefixes(coordinator_client):
     db.session.commit()
     coordinator_client.post_form(f"/areas/{area.id}/edit", {**SETTINGS, "postal_code_prefixes": ""})
     assert db.session.get(Area, area.id).postal_code_prefixes is None
+
+
+def test_what_was_typed_is_escaped_in_the_error_message(coordinator_client):
+    area = coordinator_client.area
+    response = coordinator_client.post_form(
+        f"/areas/{area.id}/edit", {**SETTINGS, "postal_code_prefixes": "<b>336</b>"}
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "<b>336</b>" not in html and "&lt;b&gt;336&lt;/b&gt;" in html

@@ -1,5 +1,6 @@
 """Forms for areas: settings, appointing coordinators."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, RadioField, TextAreaField, ValidationError
@@ -90,8 +91,10 @@ class AreaForm(FlaskForm):
         try:
             self.prefixes = postal_code_prefixes(field.data)
         except InvalidPostalCode as error:
+            # gettext, not _l: a lazy string counts as safe HTML, and this one carries
+            # what was typed.
             raise ValidationError(
-                _l(
+                _(
                     "“%(part)s” is not the beginning of a postal code: use digits, "
                     "for example 336-09",
                     part=str(error),

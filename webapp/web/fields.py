@@ -6,6 +6,7 @@ Each field keeps the raw text for redisplay (`raw_data`) and puts the normalised
 
 import re
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, TextAreaField, ValidationError
 
@@ -109,8 +110,10 @@ class KanaField(TextField):
             self.data = normalize_kana(self.data)
         except InvalidKana as error:
             if error.kanji:
+                # gettext, not _l: a lazy string counts as safe HTML (it has __html__), and
+                # this message carries what the person typed.
                 raise ValidationError(
-                    _l(
+                    _(
                         "Write the reading in hiragana or katakana, not in kanji "
                         "(「%(kanji)s」 is kanji)",
                         kanji=error.kanji,
