@@ -98,6 +98,7 @@ def test_a_resident_signs_up_on_their_own(request, audit, town, js):
     page.get_by_role("link", name="戻る").click()
     expect(page.get_by_label("電話番号")).to_have_value("０９０－１２３４－５６７８")
     page.get_by_role("button", name="次へ").click()
+    expect(page.locator("h1")).to_have_text("住んでいる地域")
     page.get_by_role("button", name="次へ").click()
 
     expect(page.locator("h1")).to_have_text("世帯のほかのおとな")
