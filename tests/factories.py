@@ -2,8 +2,11 @@
 
 from webapp.builders import (  # noqa: F401
     add_membership,
+    issue_login_card,
+    make_applicant,
     make_area,
     make_child,
+    make_draft,
     make_event,
     make_household,
     make_person,

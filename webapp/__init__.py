@@ -61,7 +61,11 @@ def create_app(config=None) -> Flask:
     from .events.routes_public import bp as events_bp
     from .events.routes_staff import bp as event_staff_bp
     from .households.routes import bp as households_bp
+    from .login_cards.routes import bp as login_cards_bp
     from .pages.routes import bp as pages_bp
+    from .profiles.routes import bp as profiles_bp
+    from .registration import assist
+    from .registration.routes import bp as registration_bp
     from .supporters.routes import bp as supporters_bp
 
     for blueprint in (
@@ -75,8 +79,12 @@ def create_app(config=None) -> Flask:
         event_staff_bp,
         event_door_bp,
         event_print_bp,
+        registration_bp,
+        login_cards_bp,
+        profiles_bp,
     ):
         app.register_blueprint(blueprint)
+    assist.init_app(app)
 
     from . import cli, pdf
 

@@ -17,11 +17,12 @@ Unregistered actions are shown by their code.
 Entries are never changed or deleted by the app: the ORM refuses it (AuditLogIsAppendOnly).
 """
 
+import contextvars
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
+from sqlalchemy import JSON, ForeignKey, Index, String, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from .extensions import db
@@ -114,6 +115,26 @@ class AuditLogIsAppendOnly(RuntimeError):
     """Raised when code tries to change or delete an audit entry through the ORM."""
 
 
+_unlinking = contextvars.ContextVar("audit_unlinking", default=False)
+
+
+def unlink_subjects(subject_type: str, ids: list[int]) -> None:
+    """The one change the app makes to past entries: when an account is erased, entries about
+    the person (or their children) lose the link to them, so that no entry can ever point at
+    someone else who later gets the same id. The action, actor and date stay."""
+    if not ids:
+        return
+    token = _unlinking.set(True)
+    try:
+        db.session.execute(
+            update(AuditEntry)
+            .where(AuditEntry.subject_type == subject_type, AuditEntry.subject_id.in_(ids))
+            .values(subject_id=None)
+        )
+    finally:
+        _unlinking.reset(token)
+
+
 @event.listens_for(Session, "before_flush")
 def _refuse_changed_entries(session, _flush_context, _instances):
     for obj in session.deleted:
@@ -127,6 +148,8 @@ def _refuse_changed_entries(session, _flush_context, _instances):
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_changes(state):
     if not (state.is_update or state.is_delete):
+        return
+    if state.is_update and _unlinking.get():
         return
     if any(mapper.class_ is AuditEntry for mapper in state.all_mappers):
         raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")

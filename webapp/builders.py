@@ -182,3 +182,47 @@ def make_signup(event, **overrides):
     db.session.add(signup)
     db.session.flush()
     return signup
+
+
+# Registration and login cards ----------------------------------------------------------------
+def make_applicant(**overrides):
+    """What a resident gives when registering (registration.entries.Applicant)."""
+    from .registration.entries import Applicant
+
+    n = next(_seq)
+    values = {
+        "name": f"佐藤 和子{n}",
+        "kana": f"サトウ カズコ{_kana_suffix(n)}",
+        "display_name": f"かずこ{n}",
+        "phone": f"0802{n % 10_000_000:07d}",
+        "postal_code": "3360967",
+        "address": f"さいたま市緑区美園{n}-1",
+    }
+    values.update(overrides)
+    return Applicant(**values)
+
+
+def _kana_suffix(n: int) -> str:
+    """Distinct katakana for each builder call (readings may not contain digits)."""
+    digits = "アイウエオカキクケコ"
+    return "".join(digits[int(d)] for d in str(n))
+
+
+def make_draft(answers: dict | None = None, *, now=None):
+    """A self sign-up draft: (draft, token). Commits, as drafts are saved step by step."""
+    from .clock import now as clock_now
+    from .registration.drafts import save_answers, start_draft
+
+    moment = now or clock_now()
+    draft, token = start_draft(now=moment)
+    for key, value in (answers or {}).items():
+        save_answers(draft, key, value, now=moment)
+    return draft, token
+
+
+def issue_login_card(person: Person, *, actor: Person, now=None):
+    """A printed login card for `person` (login_cards.services.IssuedCard). Commits."""
+    from .clock import now as clock_now
+    from .login_cards.services import issue_card
+
+    return issue_card(person, actor=actor, now=now or clock_now(), identity_checked=True)

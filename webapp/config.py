@@ -82,6 +82,9 @@ class Config:
     # Failed sign-ins allowed per account, and per address (a help desk shares one address).
     SIGNIN_LIMIT_PER_ACCOUNT = "5 per 15 minutes"
     SIGNIN_LIMIT_PER_ADDRESS = "100 per hour"
+    # Self sign-ups started, and wrong login-card codes or links, per address.
+    SIGNUP_LIMIT_PER_ADDRESS = "30 per hour"
+    CARD_LIMIT_PER_ADDRESS = "20 per hour"
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers we trust.
     PROXY_COUNT = 0
@@ -123,7 +126,12 @@ def from_environment() -> dict:
         values["SECRET_KEY"] = os.environ["SECRET_KEY"]
     if os.environ.get("RATELIMIT_STORAGE_URI"):
         values["RATELIMIT_STORAGE_URI"] = os.environ["RATELIMIT_STORAGE_URI"]
-    for name in ("SIGNIN_LIMIT_PER_ACCOUNT", "SIGNIN_LIMIT_PER_ADDRESS"):
+    for name in (
+        "SIGNIN_LIMIT_PER_ACCOUNT",
+        "SIGNIN_LIMIT_PER_ADDRESS",
+        "SIGNUP_LIMIT_PER_ADDRESS",
+        "CARD_LIMIT_PER_ADDRESS",
+    ):
         if os.environ.get(name):
             values[name] = os.environ[name]
     if os.environ.get("OTAGAI_PROXY_COUNT"):

@@ -4,5 +4,8 @@ from .areas.models import Area, Membership, Role  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
 from .events.models import Event, EventStaff, Signup  # noqa: F401
 from .households.models import Child, Household, Person  # noqa: F401
+from .login_cards.models import SignInCode  # noqa: F401
 from .notifications.models import FollowUpCall, Notification, OutboxEmail  # noqa: F401
+from .profiles.models import DepartureCount  # noqa: F401
+from .registration.models import RegistrationDraft  # noqa: F401
 from .supporters.models import TrainingModule, TrainingRecord  # noqa: F401

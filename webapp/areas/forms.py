@@ -1,11 +1,13 @@
 """Forms for areas: settings, appointing coordinators."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, RadioField, TextAreaField
+from wtforms import PasswordField, RadioField, TextAreaField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..text import InvalidPostalCode, postal_code_prefixes
 from ..web.fields import EmailText, IntegerText, PhoneField, TextField
 from .models import AUDIENCE_LABELS, RequestAudience
 
@@ -25,6 +27,14 @@ class AreaForm(FlaskForm):
         _l("Help desk phone number"),
         description=_l("Printed on flyers and login cards."),
         validators=[Optional()],
+    )
+    postal_code_prefixes = TextField(
+        _l("Postal codes of the area"),
+        description=_l(
+            "The beginnings of the area's postal codes, separated by commas, for example "
+            "336-09, 337-0003. A postal code typed at sign-up then suggests this area."
+        ),
+        validators=[Optional(), Length(max=1000)],
     )
     thank_you_min_yen = IntegerText(
         _l("Recommended thank-you per hour, from (yen)"),
@@ -77,7 +87,22 @@ class AreaForm(FlaskForm):
         _l("Target: completed requests a year"), validators=[Optional()], minimum=0
     )
 
+    def validate_postal_code_prefixes(self, field):
+        try:
+            self.prefixes = postal_code_prefixes(field.data)
+        except InvalidPostalCode as error:
+            # gettext, not _l: a lazy string counts as safe HTML, and this one carries
+            # what was typed.
+            raise ValidationError(
+                _(
+                    "“%(part)s” is not the beginning of a postal code: use digits, "
+                    "for example 336-09",
+                    part=str(error),
+                )
+            ) from None
+
     def validate(self, extra_validators=None):
+        self.prefixes = []
         ok = super().validate(extra_validators)
         lo, hi = self.thank_you_min_yen.data, self.thank_you_max_yen.data
         if lo is not None and hi is not None and lo > hi:
@@ -98,6 +123,7 @@ class AreaForm(FlaskForm):
             "name": self.name.data,
             "name_en": self.name_en.data or None,
             "help_phone": self.help_phone.phone,
+            "postal_code_prefixes": " ".join(self.prefixes) or None,
             "thank_you_min_yen": self.thank_you_min_yen.data,
             "thank_you_max_yen": self.thank_you_max_yen.data,
             "insured_age_min": self.insured_age_min.data,

@@ -75,6 +75,9 @@ class Area(db.Model):
         default=RequestAudience.connections,
     )
     cancellation_note: Mapped[str | None] = mapped_column(Text)
+    # Beginnings of the postal codes of the area, space-separated digits ("33609 3370"): a
+    # postal code typed at sign-up suggests the area whose prefix matches it the longest.
+    postal_code_prefixes: Mapped[str | None] = mapped_column(Text)
     kpi_households: Mapped[int | None]
     kpi_members: Mapped[int | None]
     kpi_supporters: Mapped[int | None]

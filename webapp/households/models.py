@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Role
@@ -42,7 +42,15 @@ class Person(UserMixin, db.Model):
     """An adult. With a member number they have an account and can sign in."""
 
     __tablename__ = "people"
-    __table_args__ = (CheckConstraint("length(member_number) = 8", name="member_number_length"),)
+    __table_args__ = (
+        CheckConstraint("length(member_number) = 8", name="member_number_length"),
+        CheckConstraint(
+            "registered_via IN ('self', 'desk', 'paper', 'event')", name="registered_via"
+        ),
+        CheckConstraint(
+            "consent_method IN ('online', 'paper', 'in_person')", name="consent_method"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Staff without a household in the town (e.g. town-hall coordinators) have none.
@@ -63,6 +71,15 @@ class Person(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # How they joined (registration package): on their own phone ("self"), at a help desk
+    # ("desk"), from a paper form keyed in later ("paper"), or as a walk-in at an exchange
+    # event ("event", with the event's id). None for staff accounts made by an admin.
+    registered_via: Mapped[str | None] = mapped_column(String(10))
+    registration_event_id: Mapped[int | None] = mapped_column(Integer)
+    # How they agreed to the terms, the privacy notice and the insurance notice: on the site
+    # ("online"), on a signed paper form ("paper"), or in person at a desk ("in_person").
+    consent_method: Mapped[str | None] = mapped_column(String(12))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     household: Mapped[Household | None] = relationship(
         back_populates="adults", foreign_keys=[household_id]

@@ -7,11 +7,26 @@ Each field keeps the raw text for redisplay (`raw_data`) and puts the normalised
 import re
 from datetime import date
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, ValidationError
+from wtforms import StringField, TextAreaField, ValidationError
 from wtforms.widgets import DateInput, TextInput
 
-from ..text import InvalidPhone, nfkc, normalize_email, normalize_phone, strip_separators
+from ..text import (
+    InvalidDate,
+    InvalidKana,
+    InvalidPhone,
+    InvalidPostalCode,
+    nfkc,
+    nfkc_multiline,
+    normalize_email,
+    normalize_kana,
+    normalize_month,
+    normalize_phone,
+    normalize_postal_code,
+    normalize_year,
+    strip_separators,
+)
 
 
 class TextField(StringField):
@@ -131,3 +146,82 @@ class DateText(StringField):
         if self.data is not None:
             return self.data.isoformat()
         return self.raw_data[0] if self.raw_data else ""
+
+
+class KanaField(TextField):
+    """A reading in hiragana or katakana; `data` becomes katakana ('ヤマダ ハナコ')."""
+
+    def pre_validate(self, form):
+        if not self.data:
+            return
+        try:
+            self.data = normalize_kana(self.data)
+        except InvalidKana as error:
+            if error.kanji:
+                # gettext, not _l: a lazy string counts as safe HTML (it has __html__), and
+                # this message carries what the person typed.
+                raise ValidationError(
+                    _(
+                        "Write the reading in hiragana or katakana, not in kanji "
+                        "(「%(kanji)s」 is kanji)",
+                        kanji=error.kanji,
+                    )
+                ) from None
+            raise ValidationError(
+                _l("Write the reading in hiragana or katakana, for example やまだ はなこ")
+            ) from None
+
+
+class PostalCodeField(TextField):
+    """A Japanese postal code; `data` becomes seven digits ('3360967')."""
+
+    def pre_validate(self, form):
+        if not self.data:
+            return
+        try:
+            self.data = normalize_postal_code(self.data)
+        except InvalidPostalCode:
+            raise ValidationError(_l("Enter a postal code of 7 digits, like 336-0967")) from None
+
+
+class NotesField(TextAreaField):
+    """Free text on several lines, normalised with NFKC; what was typed stays for redisplay."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        self.data = nfkc_multiline(self.data) if self.data is not None else None
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        return super()._value()
+
+
+class YearField(TextField):
+    """A year: 2021, ２０２１年, 令和3年, R3 or 平成元年. `year` holds the number."""
+
+    year = None
+
+    def pre_validate(self, form):
+        self.year = None
+        if not self.data:
+            return
+        try:
+            self.year = normalize_year(self.data)
+        except InvalidDate:
+            raise ValidationError(_l("Enter the year like 2021 or 令和3年")) from None
+
+
+class MonthField(TextField):
+    """A month: 4, ０４ or 4月. `month` holds the number."""
+
+    month = None
+
+    def pre_validate(self, form):
+        self.month = None
+        if not self.data:
+            return
+        try:
+            self.month = normalize_month(self.data)
+        except InvalidDate:
+            raise ValidationError(_l("Enter the month as a number from 1 to 12")) from None
