@@ -47,7 +47,9 @@ def test_every_message_is_translated_and_not_fuzzy(source_ids, lang):
     path = ROOT / "translations" / lang / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as f:
         catalog = read_po(f, locale=lang)
-    problems = ["the catalog header is marked fuzzy: it would not be compiled"] if catalog.fuzzy else []
+    problems = (
+        ["the catalog header is marked fuzzy: it would not be compiled"] if catalog.fuzzy else []
+    )
     for msgid in sorted(source_ids):
         message = catalog.get(msgid)
         if message is None:

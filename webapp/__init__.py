@@ -55,10 +55,25 @@ def create_app(config=None) -> Flask:
 
     from .accounts.routes import bp as accounts_bp
     from .areas.routes import bp as areas_bp
+    from .connections.routes import bp as connections_bp
+    from .help_requests.routes import bp as help_requests_bp
     from .households.routes import bp as households_bp
+    from .notifications.routes import bp as notifications_bp
+    from .offers.routes import bp as offers_bp
     from .pages.routes import bp as pages_bp
+    from .threads.routes import bp as threads_bp
 
-    for blueprint in (pages_bp, accounts_bp, areas_bp, households_bp):
+    for blueprint in (
+        pages_bp,
+        accounts_bp,
+        areas_bp,
+        households_bp,
+        connections_bp,
+        help_requests_bp,
+        offers_bp,
+        threads_bp,
+        notifications_bp,
+    ):
         app.register_blueprint(blueprint)
 
     from . import cli, pdf

@@ -2,5 +2,9 @@
 
 from .areas.models import Area, Membership, Role  # noqa: F401
 from .audit import AuditEntry  # noqa: F401
+from .connections.models import Connection, ConnectionCode, ConnectionInvite  # noqa: F401
+from .help_requests.models import ActivityReport, HelpOffer, HelpRequest  # noqa: F401
 from .households.models import Child, Household, Person  # noqa: F401
 from .notifications.models import FollowUpCall, Notification, OutboxEmail  # noqa: F401
+from .offers.models import Offer  # noqa: F401
+from .threads.models import Message, Thread  # noqa: F401
