@@ -35,6 +35,11 @@ STAFF_ERRORS = {
 }
 
 
+def _me():
+    """The signed-in Person itself (services record it as the subject of audit entries)."""
+    return current_user._get_current_object()
+
+
 def _my_key() -> str:
     return f"connect:{current_user.id}"
 
@@ -44,7 +49,7 @@ def _index(form: CodeForm, status: int = 200):
     code = services.current_code(current_user, now=now)
     if code is None:
         with write_transaction():
-            code = services.renew_code(current_user, now=now)
+            code = services.renew_code(_me(), now=now)
     base = current_app.config.get("SITE_URL", "").rstrip("/") or request.host_url.rstrip("/")
     return render(
         "connections/index.html",
@@ -93,7 +98,7 @@ def ask():
 @login_required
 def renew():
     """Make a new code (the old one stops working)."""
-    services.renew_code(current_user, now=clock.now())
+    services.renew_code(_me(), now=clock.now())
     flash(_("Your new code is ready. The old one no longer works."), "success")
     return redirect(url_for("connections.index"))
 

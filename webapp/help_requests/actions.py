@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from .. import clock
 from ..clock import TOWN_TZ
 from ..extensions import db
 from ..web.htmx import render
@@ -18,6 +19,7 @@ from .forms import CancelForm, OfferToHelpForm, PremeetingForm, ReportForm
 from .models import HelpOffer
 from .posting import town_datetime
 from .routes import _now, bp, load_request, show_page
+from .visibility import can_view
 
 MESSAGES = {
     "own_request": _l("This is your own request."),
@@ -43,6 +45,9 @@ def _fail(help_request, error: HelpRequestError):
     if error.code in NOT_FOUND:
         abort(404)
     flash(str(MESSAGES.get(error.code, _l("That could not be done."))), "error")
+    db.session.refresh(help_request)
+    if not can_view(current_user, help_request, now=_now(), today=clock.today()):
+        return redirect(url_for("help_requests.index"))  # e.g. someone else was quicker
     return redirect(url_for("help_requests.show", request_id=help_request.id))
 
 
@@ -55,7 +60,7 @@ def _back(help_request, message: str):
 @login_required
 def offer(request_id: int):
     """Offer to help (with a first message); with "first offer wins" this is a yes."""
-    help_request = load_request(request_id)
+    help_request = load_request(request_id, or_audience=True)
     form = OfferToHelpForm()
     if not form.validate():
         return show_page(help_request, offer_form=form, status=422)

@@ -73,7 +73,7 @@ class RequestForm(FlaskForm):
     def __init__(self, *args, household=None, offer=None, default_audience=None, **kwargs):
         super().__init__(*args, **kwargs)
         children = household.children if household is not None else []
-        self.children.choices = [(c.id, c.name) for c in children]
+        self.children.choices = [SelectChoice(c.id, c.name) for c in children]
         self.offer = offer
         if offer is not None:
             self.audience.validators = [Optional()]

@@ -58,8 +58,12 @@ def _today():
     return clock.today()
 
 
-def load_request(request_id: int) -> HelpRequest:
-    """The request with what its page shows; 404 unless the current person may see it."""
+def load_request(request_id: int, *, or_audience: bool = False) -> HelpRequest:
+    """The request with what its page shows; 404 unless the current person may see it.
+
+    `or_audience` also lets through its audience after it stopped being open: a helper who
+    pressed "I can help" a moment too late is told so instead of meeting a 404.
+    """
     help_request = db.get_or_404(
         HelpRequest,
         request_id,
@@ -74,7 +78,10 @@ def load_request(request_id: int) -> HelpRequest:
             selectinload(HelpRequest.area),
         ],
     )
-    require_or_404(can_view(current_user, help_request, now=_now(), today=_today()))
+    allowed = can_view(current_user, help_request, now=_now(), today=_today())
+    if not allowed and or_audience:
+        allowed = audience_includes(current_user, help_request, today=_today())
+    require_or_404(allowed)
     return help_request
 
 
@@ -139,7 +146,7 @@ def _list(template: str, filters, page, status: int, **context):
     context = {"hidden": {}, "show_requester": True, **context}
     return render(
         template, "help_requests/_results.html",
-        filters=filters, page=page, now=_now(), action=request.path, status=status, **context,
+        filters=filters, results=page, now=_now(), action=request.path, status=status, **context,
     )  # fmt: skip
 
 

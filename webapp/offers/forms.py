@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from ..help_requests.forms import KIND_CHOICES
@@ -33,7 +34,7 @@ class OfferForm(FlaskForm):
     days = MultiCheckboxField(
         _l("Usual days"),
         coerce=int,
-        choices=[(i, label) for i, label in enumerate(WEEKDAY_LABELS)],
+        choices=[SelectChoice(i, label) for i, label in enumerate(WEEKDAY_LABELS)],
         description=_l("Leave empty if any day can be arranged."),
     )
     times = TextField(
@@ -45,7 +46,7 @@ class OfferForm(FlaskForm):
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.area_id.choices = [(a.id, a.display_name()) for a in areas]
+        self.area_id.choices = [SelectChoice(a.id, a.display_name()) for a in areas]
 
     def fields(self) -> dict:
         return {

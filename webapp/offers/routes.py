@@ -39,7 +39,7 @@ def index():
     )
     return render(
         "offers/index.html", "offers/_results.html",
-        filters=filters, page=page, action=request.path, hidden={}, status=200 if valid else 422,
+        filters=filters, results=page, action=request.path, hidden={}, status=200 if valid else 422,
     )  # fmt: skip
 
 

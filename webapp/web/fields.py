@@ -97,13 +97,9 @@ class MultiCheckboxField(SelectMultipleField):
         # Choices are checked by the service (e.g. children of the household): a value that is
         # not offered any more gives a field error instead of an exception.
         if self.data:
-            values = {str(choice[0]) for choice in self.iter_choices_values()}
+            values = {str(getattr(c, "value", c)) for c in self.choices or []}
             if any(str(value) not in values for value in self.data):
                 raise ValidationError(_l("Choose from the list"))
-
-    def iter_choices_values(self):
-        for choice in self.choices or []:
-            yield choice if isinstance(choice, tuple) else (choice.value, choice.label)
 
 
 _DATE_RE = re.compile(r"(\d{4})[-/年.](\d{1,2})[-/月.](\d{1,2})日?")
