@@ -1,6 +1,7 @@
 """Offers (できること): listing, visibility to the area, filtering by kind and weekday, and
 asking the person (a request pre-filled and addressed to them)."""
 
+import re
 from datetime import date
 
 import pytest
@@ -66,6 +67,23 @@ def test_offers_near_me_filters_by_kind_and_weekday(town):
     assert [o.id for o in pickups] == [monday.id]
     tuesday = date(2026, 11, 24)
     assert [o.id for o in services.offers_near_me(hanako, day=tuesday).items] == [anyday.id]
+    stroller = make_offer(taro, kind=RequestKind.lend, title="ベビーカー", description="A型です")
+    db.session.commit()
+    assert [o.id for o in services.offers_near_me(hanako, words="ベビーカー　A型").items] == [
+        stroller.id
+    ]
+    assert services.offers_near_me(hanako, words="100%").items == []
+
+
+def test_search_from_the_page(make_client, town):
+    make_offer(town["taro"], title="ベビーカーを貸せます")
+    make_offer(town["taro"], title="平日夕方のお迎え")
+    db.session.commit()
+    c = _client(make_client, town["hanako"])
+    html = c.get("/offers?q=ベビーカー").get_data(as_text=True)
+    assert "ベビーカーを貸せます" in html and "平日夕方のお迎え" not in html
+    fragment = c.get("/offers?q=お迎え", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "<html" not in fragment and "平日夕方のお迎え" in fragment
 
 
 def test_offer_visibility(client, make_client, town):
@@ -103,7 +121,8 @@ def test_edit_my_offer(make_client, town):
     db.session.commit()
     c = _client(make_client, town["taro"])
     page = c.get(f"/offers/{offer.id}/edit").get_data(as_text=True)
-    assert 'value="0" checked' in page or 'checked value="0"' in page or "checked" in page
+    assert re.search(r'<input checked [^>]*id="days-0"', page)
+    assert not re.search(r'<input checked [^>]*id="days-1"', page)
     response = c.post_form(
         f"/offers/{offer.id}/edit",
         {"kind": "errand", "title": "買い物", "days": ["5"], "area_id": str(town["misono"].id)},

@@ -147,7 +147,7 @@ class ListFilterForm(FlaskForm):
 
 class OfferToHelpForm(FlaskForm):
     message = TextAreaField(
-        _l("A message to them (optional)"),
+        _l("A message to them"),
         description=_l("For example: I can come. Where shall we meet?"),
         validators=[
             Optional(),
@@ -182,7 +182,7 @@ class ReportForm(FlaskForm):
         maximum=MAX_YEN,
     )
     notes = TextAreaField(
-        _l("Anything to report (optional)"),
+        _l("Anything to report"),
         description=_l("For example: she ate all her snack; slight cough in the evening."),
         validators=[Optional(), Length(max=1000, message=_l("Use 1,000 characters or fewer"))],
     )

@@ -89,7 +89,7 @@ class RequestStatus(enum.StrEnum):
 STATUS_LABELS = {
     RequestStatus.open: _l("Looking for a helper"),
     RequestStatus.matched: _l("Helper found"),
-    RequestStatus.completed: _l("Done"),
+    RequestStatus.completed: _l("Completed"),
     RequestStatus.cancelled: _l("Cancelled"),
     RequestStatus.expired: _l("Ended without a helper"),
 }

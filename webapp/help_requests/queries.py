@@ -92,8 +92,12 @@ def requests_i_can_help_with(
     limit: int = PAGE_SIZE,
 ) -> Page:
     """Open requests whose audience includes `person`, the soonest first."""
+    position = decode_cursor(after)
+    not_before = position[0] if position else None
     query = _filtered(
-        select(HelpRequest).where(open_for_helper(person, now=now, today=today)),
+        select(HelpRequest).where(
+            open_for_helper(person, now=now, today=today, not_before=not_before)
+        ),
         kind=kind,
         day=day,
     )

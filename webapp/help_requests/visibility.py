@@ -59,8 +59,12 @@ def can_see_private_details(person, help_request: HelpRequest) -> bool:
     )
 
 
-def open_for_helper(person, *, now: datetime, today: date):
-    """SQL condition: open requests, not yet started, whose audience includes `person`."""
+def open_for_helper(person, *, now: datetime, today: date, not_before: datetime | None = None):
+    """SQL condition: open requests, not yet started, whose audience includes `person`.
+
+    `not_before` (a page's keyset position) narrows the start to one bound on start_at, so
+    that the index range begins there: a deep page costs what the first one does.
+    """
     area_ids = sorted({m.area_id for m in person.memberships})
     certified = sorted({m.area_id for m in person.memberships if m.is_certified(today)})
     audiences = [
@@ -76,9 +80,14 @@ def open_for_helper(person, *, now: datetime, today: date):
         if certified
         else false(),
     ]
+    starts = (
+        HelpRequest.start_at >= not_before
+        if not_before is not None and not_before > now
+        else HelpRequest.start_at > now
+    )
     return and_(
         HelpRequest.status == RequestStatus.open,
-        HelpRequest.start_at > now,
+        starts,
         HelpRequest.requester_id != person.id,
         or_(*audiences),
     )

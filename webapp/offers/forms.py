@@ -1,4 +1,4 @@
-"""The offer form (できること). The offers list filters with help_requests.forms.ListFilterForm."""
+"""The offer form (できること) and the filters of the offers list."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -6,7 +6,7 @@ from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
-from ..help_requests.forms import KIND_CHOICES
+from ..help_requests.forms import KIND_CHOICES, ListFilterForm
 from ..help_requests.models import RequestKind
 from ..web.fields import MultiCheckboxField, TextField
 from .models import WEEKDAY_LABELS
@@ -56,3 +56,13 @@ class OfferForm(FlaskForm):
             "days": days_to_bits(self.days.data or []),
             "times": self.times.data or None,
         }
+
+
+class OfferFilterForm(ListFilterForm):
+    """Kind and day, as for requests, and words to look for."""
+
+    q = TextField(
+        _l("Words to look for"),
+        description=_l("For example: stroller"),
+        validators=[Optional(), Length(max=60, message=_l("Use 60 characters or fewer"))],
+    )

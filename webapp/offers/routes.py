@@ -8,13 +8,12 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..extensions import db
-from ..help_requests.forms import ListFilterForm
 from ..households.models import Person
 from ..web.auth import require_or_404
 from ..web.htmx import render
 from ..web.templating import add_nav_item
 from . import services
-from .forms import OfferForm
+from .forms import OfferFilterForm, OfferForm
 from .models import Offer
 
 bp = Blueprint("offers", __name__, url_prefix="/offers")
@@ -28,13 +27,14 @@ def _my_areas():
 @bp.get("")
 @login_required
 def index():
-    """Offers near me: what people in my areas can do, newest first; filter by kind and day."""
-    filters = ListFilterForm(request.args)
+    """Offers near me: what people in my areas can do, newest first; filter and search."""
+    filters = OfferFilterForm(request.args)
     valid = filters.validate()
     page = services.offers_near_me(
         current_user,
         kind=filters.kind_value(),
         day=filters.day.value if valid else None,
+        words=filters.q.data if valid else None,
         after=request.args.get("after"),
     )
     return render(

@@ -96,12 +96,14 @@ def offers_near_me(
     *,
     kind: RequestKind | None = None,
     day: date | None = None,
+    words: str | None = None,
     after: str | None = None,
     limit: int = PAGE_SIZE,
 ) -> Page:
     """Active offers in the person's areas, newest first; keyset on id; two queries a page.
 
-    `day` keeps offers usually available on that day of the week (or on any day).
+    `day` keeps offers usually available on that day of the week (or on any day); `words`
+    those whose title or description contains each of the words.
     """
     area_ids = sorted({m.area_id for m in person.memberships})
     query = select(Offer).where(Offer.area_id.in_(area_ids), Offer.active.is_(True))
@@ -110,6 +112,14 @@ def offers_near_me(
     if day is not None:
         bit = 1 << day.weekday()
         query = query.where(or_(Offer.days == ALL_DAYS, Offer.days.op("&")(bit) != 0))
+    for word in (words or "").split()[:5]:
+        pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(
+            or_(
+                Offer.title.ilike(pattern, escape="\\"),
+                Offer.description.ilike(pattern, escape="\\"),
+            )
+        )
     if after and after.isdigit():
         query = query.where(Offer.id < int(after))
     rows = list(
