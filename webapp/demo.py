@@ -165,6 +165,11 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
                 birth_month=rng.randrange(1, 13),
                 care_notes="卵アレルギーがあります。" if (i + k) % 7 == 0 else None,
             )
+    db.session.flush()
+    from .clock import now
+    from .help_requests.demo import seed_asking_and_helping
+
+    seed_asking_and_helping(rng, now())
     db.session.commit()
     return True
 
