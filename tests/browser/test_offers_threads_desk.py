@@ -99,7 +99,9 @@ def test_list_an_offer_then_be_asked_from_it(new_page, audit, town, js):
     hanako_page.get_by_role("link", name="たろうさんにお願いする").click()
     expect(hanako_page.locator("h1")).to_have_text("お願いをする")
     expect(hanako_page.locator(".notice")).to_contain_text("たろうさんにだけ見えます")
-    expect(hanako_page.get_by_label("お願いしたいことをひとことで")).to_have_value("平日夕方のお迎え")
+    expect(hanako_page.get_by_label("お願いしたいことをひとことで")).to_have_value(
+        "平日夕方のお迎え"
+    )
     audit(hanako_page)
     day = (clock_now().astimezone(TOWN_TZ) + timedelta(days=4)).date()
     hanako_page.get_by_label("日にち").fill(day.isoformat())
@@ -131,7 +133,9 @@ def test_conversation_watched_over_by_the_coordinator(new_page, audit, town, js)
     audit(taro_page)
     taro_page.get_by_role("link", name="はなこさんとのやりとり").click()
     expect(taro_page.locator("h1")).to_have_text("やりとり：土曜の託児")
-    expect(taro_page.locator(".notice")).to_contain_text("コーディネーターがこのやりとりを読むことがあります")
+    expect(taro_page.locator(".notice")).to_contain_text(
+        "コーディネーターがこのやりとりを読むことがあります"
+    )
     audit(taro_page)
     taro_page.get_by_label("メッセージ").fill("何時に伺えばいいですか？\nhttps://example.com")
     taro_page.get_by_role("button", name="送る").click()
@@ -181,14 +185,18 @@ def test_supporter_connects_at_an_event_and_phones(new_page, audit, town, js):
     expect(page.locator(".flash")).to_contain_text("かずこさんとじろうさんが顔見知りになりました。")
     audit(page)
     db.session.commit()
-    assert db.session.scalar(db.select(Connection.event_id).where(Connection.method == "staff")) == 12
+    assert (
+        db.session.scalar(db.select(Connection.event_id).where(Connection.method == "staff")) == 12
+    )
 
     # Both were told in the site; neither has e-mail, so they are on the phone list.
     _menu(page, "電話連絡")
     expect(page.locator("h1")).to_have_text("電話連絡リスト：美園")
     expect(page.locator(f"#follow-up-person-{grandma.id}")).to_contain_text("048-878-1111")
     audit(page)
-    pdf = page.request.get(page.get_by_role("link", name="このリストを印刷する（PDF）").get_attribute("href"))
+    pdf = page.request.get(
+        page.get_by_role("link", name="このリストを印刷する（PDF）").get_attribute("href")
+    )
     assert pdf.headers["content-type"] == "application/pdf"
     page.get_by_role("button", name="佐藤 和子さんに電話で伝えた").click()
     expect(page.locator(".flash")).to_contain_text("かずこさんに電話で伝えたことにしました。")

@@ -268,3 +268,20 @@ def test_list_filters_return_a_fragment_to_htmx(make_client, town):
     assert fragment.headers["Vary"] and "HX-Request" in fragment.headers["Vary"]
     bad = c.get("/help-requests?day=someday")
     assert bad.status_code == 422 and 'id="day-error"' in bad.get_data(as_text=True)
+
+
+def test_coordinator_of_two_areas_switches_between_them(make_client, town):
+    from tests.factories import add_membership
+    from webapp.areas.models import Role
+
+    coordinator = town["coordinator"]
+    add_membership(coordinator, town["hino"], Role.coordinator)
+    make_help_request(town["hanako"], title="美園のお願い")
+    make_help_request(town["outsider"], title="日野のお願い")
+    db.session.commit()
+    c = _client(make_client, coordinator)
+    html = c.get("/help-requests/watch").get_data(as_text=True)
+    assert "美園のお願い" in html and "日野のお願い" not in html
+    assert f"/help-requests/watch?area={town['hino'].id}" in html
+    html = c.get(f"/help-requests/watch?area={town['hino'].id}").get_data(as_text=True)
+    assert "日野のお願い" in html and "美園のお願い" not in html

@@ -131,3 +131,29 @@ def test_edit_my_offer(make_client, town):
     db.session.expire_all()
     offer = db.session.get(Offer, offer.id)
     assert offer.kind is RequestKind.errand and offer.weekdays == [5]
+
+
+@pytest.mark.parametrize(
+    "who, expected",
+    [("guest", 302), ("member", 200), ("supporter", 200), ("coordinator", 200),
+     ("other_coordinator", 404), ("admin", 200)],
+)  # fmt: skip
+def test_offer_page_per_role(client, make_client, town, who, expected):
+    from tests.factories import add_membership
+    from webapp.areas.models import Role
+
+    people = {
+        "member": town["hanako"],
+        "supporter": make_person(area=town["misono"], role=Role.supporter),
+        "coordinator": make_person(with_household=False, role=None),
+        "other_coordinator": make_person(with_household=False, role=None),
+        "admin": make_person(with_household=False, role=None, is_admin=True),
+    }
+    add_membership(people["coordinator"], town["misono"], Role.coordinator)
+    add_membership(people["other_coordinator"], make_area(), Role.coordinator)
+    offer = make_offer(town["taro"])
+    db.session.commit()
+    c = client if who == "guest" else _client(make_client, people[who])
+    assert c.get(f"/offers/{offer.id}").status_code == expected
+    for url in ("/offers", "/offers/mine", "/offers/new", "/connections", "/notifications"):
+        assert c.get(url).status_code == (302 if who == "guest" else 200), url

@@ -133,6 +133,7 @@ def watch():
     return _list(
         "help_requests/watch.html", form, page, status,
         area=db.get_or_404(Area, area_id), hidden={"area": area_id},
+        areas=db.session.scalars(db.select(Area).where(Area.id.in_(area_ids))).all(),
         empty_text=_("No requests yet."),
     )  # fmt: skip
 
