@@ -121,6 +121,7 @@ def test_ask_help_and_complete(new_page, audit, neighbours, js):
     # 3. He hears of it, and offers.
     taro_page.reload()  # connected, and a new request
     expect(taro_page.locator("#notification-count")).to_contain_text("2")
+    audit(taro_page)
     taro_page.get_by_role("link", name=re.compile("^お知らせ")).click()
     expect(taro_page.locator("h1")).to_have_text("お知らせ")
     audit(taro_page)
