@@ -147,7 +147,7 @@ def test_conversation_watched_over_by_the_coordinator(new_page, audit, town, js)
 
     coordinator_page = new_page(javascript=js)
     _sign_in(coordinator_page, town["coordinator"], audit)
-    _menu(coordinator_page, "地域のお願い")
+    _menu(coordinator_page, "見守り")
     expect(coordinator_page.locator("h1")).to_have_text("美園のお願い")
     audit(coordinator_page)
     coordinator_page.get_by_role("link", name="土曜の託児").click()

@@ -20,7 +20,7 @@ from .models import Connection, ConnectionInvite
 
 bp = Blueprint("connections", __name__, url_prefix="/connections")
 add_nav_item("connections.index", _l("People I know"), order=40)
-add_nav_item("connections.staff", _l("Connect two people"), role=Role.supporter, order=70)
+add_nav_item("connections.staff", _l("Connect at the desk"), role=Role.supporter, order=70)
 
 CODE_ERRORS = {
     "code_not_found": _l("No one has this code. Check the 6 digits, or ask for a new code."),

@@ -29,7 +29,7 @@ from .visibility import audience_includes, can_see_private_details, can_view, is
 bp = Blueprint("help_requests", __name__, url_prefix="/help-requests")
 add_nav_item("help_requests.index", _l("Help someone"), order=10)
 add_nav_item("help_requests.mine", _l("My requests"), order=20)
-add_nav_item("help_requests.watch", _l("Requests in my area"), role=Role.coordinator, order=60)
+add_nav_item("help_requests.watch", _l("Watching over"), role=Role.coordinator, order=60)
 
 # Service error → (form field, message) for the request form.
 POST_ERRORS = {
