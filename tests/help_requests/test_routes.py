@@ -285,3 +285,30 @@ def test_coordinator_of_two_areas_switches_between_them(make_client, town):
     assert f"/help-requests/watch?area={town['hino'].id}" in html
     html = c.get(f"/help-requests/watch?area={town['hino'].id}").get_data(as_text=True)
     assert "日野のお願い" in html and "美園のお願い" not in html
+
+
+def test_pages_in_english(make_client, town):
+    hanako, taro = town["hanako"], town["taro"]
+    request = make_help_request(hanako, children=[town["child"]], thank_you_yen=1000)
+    offer = lifecycle.offer_to_help(request, helper=taro, now=clock_now(), message="I can come")
+    lifecycle.choose_helper(request, offer, actor=hanako, now=clock_now())
+    db.session.commit()
+    c = _client(make_client, hanako)
+    c.post_form("/language", {"lang": "en", "next": "/"})
+    pages = {
+        f"/help-requests/{request.id}": "Pre-meeting",
+        "/help-requests/mine": "Requests I made",
+        "/help-requests/new": "What kind of help do you need?",
+        "/help-requests": "Help someone",
+        "/offers": "What neighbours can do",
+        "/connections": "Your connection code",
+        "/notifications": "Notifications",
+        "/threads/1": "Conversation about",
+    }
+    for url, text in pages.items():
+        response = c.get(url)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        assert text in html and 'lang="en"' in html, url
+    html = c.post_form("/help-requests/new", _form(town, day="2030-01-15")).get_data(as_text=True)
+    assert "Recommended for 2 hours: ¥1,000 to ¥1,400" in html

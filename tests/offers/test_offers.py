@@ -157,3 +157,32 @@ def test_offer_page_per_role(client, make_client, town, who, expected):
     assert c.get(f"/offers/{offer.id}").status_code == expected
     for url in ("/offers", "/offers/mine", "/offers/new", "/connections", "/notifications"):
         assert c.get(url).status_code == (302 if who == "guest" else 200), url
+
+
+def test_asking_a_stranger_for_childcare_from_an_offer_is_explained(make_client, town):
+    from datetime import timedelta
+
+    from tests.factories import make_child
+    from webapp.clock import now as clock_now
+
+    child = make_child(town["hanako"].household)
+    offer = make_offer(town["taro"], kind=RequestKind.childcare)
+    db.session.commit()
+    c = _client(make_client, town["hanako"])
+    day = (clock_now() + timedelta(days=3)).date().isoformat()
+    response = c.post_form(
+        "/help-requests/new",
+        {
+            "kind": "childcare",
+            "title": "託児",
+            "day": day,
+            "start_time": "10:00",
+            "end_time": "12:00",
+            "children": str(child.id),
+            "offer_id": str(offer.id),
+            "step": "check",
+        },
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="kind-error"' in html and "顔見知り" in html

@@ -48,6 +48,14 @@ POST_ERRORS = {
     "own_offer": ("title", _l("This is your own offer")),
     "no_household": ("title", _l("Only members with a household can ask for help")),
 }
+# Asked from an offer, the audience is the offer's owner: the kind is what can be changed.
+OFFER_AUDIENCE_ERROR = (
+    "kind",
+    _l(
+        "In this area, pick-ups and childcare are asked only of people you know. Connect with "
+        "this person first (at an event or a help desk), or choose another kind."
+    ),
+)
 
 
 def _now():
@@ -190,6 +198,8 @@ def new():
                 return redirect(url_for("help_requests.show", request_id=posted.id))
         except HelpRequestError as error:
             field, message = POST_ERRORS[error.code]
+            if offer is not None and field == "audience":
+                field, message = OFFER_AUDIENCE_ERROR
             getattr(form, field).errors.append(message)
         else:
             warnings = posting.uninsured_children(area, draft.children, draft.day)
