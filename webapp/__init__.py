@@ -56,17 +56,22 @@ def create_app(config=None) -> Flask:
     from .accounts.routes import bp as accounts_bp
     from .areas.routes import bp as areas_bp
     from .audit_log.routes import bp as audit_log_bp
+    from .connections.routes import bp as connections_bp
     from .events.routes_door import bp as event_door_bp
     from .events.routes_print import bp as event_print_bp
     from .events.routes_public import bp as events_bp
     from .events.routes_staff import bp as event_staff_bp
+    from .help_requests.routes import bp as help_requests_bp
     from .households.routes import bp as households_bp
     from .login_cards.routes import bp as login_cards_bp
+    from .notifications.routes import bp as notifications_bp
+    from .offers.routes import bp as offers_bp
     from .pages.routes import bp as pages_bp
     from .profiles.routes import bp as profiles_bp
     from .registration import assist
     from .registration.routes import bp as registration_bp
     from .supporters.routes import bp as supporters_bp
+    from .threads.routes import bp as threads_bp
 
     for blueprint in (
         pages_bp,
@@ -82,6 +87,11 @@ def create_app(config=None) -> Flask:
         registration_bp,
         login_cards_bp,
         profiles_bp,
+        connections_bp,
+        help_requests_bp,
+        offers_bp,
+        threads_bp,
+        notifications_bp,
     ):
         app.register_blueprint(blueprint)
     assist.init_app(app)

@@ -226,3 +226,68 @@ def issue_login_card(person: Person, *, actor: Person, now=None):
     from .login_cards.services import issue_card
 
     return issue_card(person, actor=actor, now=now or clock_now(), identity_checked=True)
+
+
+# Asking and helping ---------------------------------------------------------------------------
+def make_connection(first: Person, second: Person, **overrides):
+    """Connect two people directly (no invitation, no notification)."""
+    from .connections.models import Connection
+
+    low, high = sorted((first.id, second.id))
+    values = {"person_a_id": low, "person_b_id": high, "method": "code"}
+    values.update(overrides)
+    connection = Connection(**values)
+    db.session.add(connection)
+    db.session.flush()
+    return connection
+
+
+def make_help_request(requester: Person, *, children=(), start_at=None, hours=2, **overrides):
+    """An open request of `requester` (childcare, for their connections, in two days)."""
+    from datetime import timedelta
+
+    from .clock import now
+    from .help_requests.models import Audience, HelpRequest, RequestKind
+
+    n = next(_seq)
+    if start_at is None:
+        start_at = (now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    household = db.session.get(Household, requester.household_id)
+    values = {
+        "area_id": household.area_id,
+        "requester_id": requester.id,
+        "household_id": household.id,
+        "kind": RequestKind.childcare,
+        "title": f"保育園のお迎え{n}",
+        "start_at": start_at,
+        "end_at": start_at + timedelta(hours=hours),
+        "audience": Audience.connections,
+        "created_by_id": requester.id,
+    }
+    values.update(overrides)
+    help_request = HelpRequest(**values, children=list(children))
+    db.session.add(help_request)
+    db.session.flush()
+    return help_request
+
+
+def make_offer(person: Person, **overrides):
+    """An active offer (できること) of `person` in their home area."""
+    from .help_requests.models import RequestKind
+    from .offers.models import Offer
+
+    n = next(_seq)
+    household = db.session.get(Household, person.household_id) if person.household_id else None
+    values = {
+        "person_id": person.id,
+        "area_id": household.area_id if household else person.memberships[0].area_id,
+        "kind": RequestKind.pickup,
+        "title": f"平日夕方のお迎え{n}",
+        "description": "保育園から自宅までお送りします。",
+        "times": "17:00〜19:00",
+    }
+    values.update(overrides)
+    offer = Offer(**values)
+    db.session.add(offer)
+    db.session.flush()
+    return offer

@@ -180,6 +180,10 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
             )
     _seed_supporter_training(misono)
     _seed_events(misono, hino)
+    db.session.flush()
+    from .help_requests.demo import seed_asking_and_helping
+
+    seed_asking_and_helping(rng, clock.now())
     db.session.commit()
     return True
 

@@ -230,7 +230,7 @@ def test_record_training_with_htmx_returns_the_section(app, make_client, town):
         ({"module": "{module}", "completed_on": ""}, "研修を修了した日を入力してください", None),
         (
             {"module": "{module}", "completed_on": "2026年13月1日"},
-            "2026-11-22 のように、正しい日付を入力してください",
+            "2026-11-22 のように日にちを入力してください",
             "2026年13月1日",
         ),
         ({"module": "{module}", "completed_on": "{tomorrow}"}, "未来の日付は入力できません", None),
@@ -402,7 +402,7 @@ def test_supporter_page_query_count_does_not_grow(make_client, town):
     db.session.commit()
     with count_queries() as many:
         c.get(url)
-    assert len(many) == len(few) <= 14
+    assert len(many) == len(few) <= 15  # includes the header's unread-notice count
 
 
 @pytest.mark.parametrize(

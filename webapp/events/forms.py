@@ -2,7 +2,7 @@
 copying, the picture, event staff and the note written afterwards."""
 
 import re
-from datetime import date, datetime, time
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -11,81 +11,19 @@ from wtforms import (
     BooleanField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
-    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import DateInput, TimeInput
 
 from .. import clock
 from ..text import nfkc
-from ..web.fields import EmailText, IntegerText, PhoneField, TextField
+from ..web.fields import DateText, EmailText, IntegerText, PhoneField, TextField, TimeText
 from .models import CAPACITY_UNIT_LABELS, CapacityUnit, Event, SignupSource
 from .queries import to_katakana
 from .signups import Party
 
 MAX_PARTY = 20
-
-
-class DayField(StringField):
-    """A date: 2026-11-22, 2026/11/22 or 2026年11月22日 (full-width digits too)."""
-
-    widget = DateInput()
-
-    def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        text = nfkc(valuelist[0] if valuelist else "")
-        self.data = None
-        self._unreadable = False
-        if not text:
-            return
-        match = re.fullmatch(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?", text)
-        try:
-            self.data = date(*(int(part) for part in match.groups())) if match else None
-        except ValueError:
-            self.data = None
-        self._unreadable = self.data is None
-
-    def pre_validate(self, form):
-        if getattr(self, "_unreadable", False):
-            raise ValidationError(_l("Enter a date like 2026-11-22"))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.isoformat() if self.data else ""
-
-
-class ClockField(StringField):
-    """A time of day: 10:00, 10:30 or 10時30分 (full-width digits too)."""
-
-    widget = TimeInput()
-
-    def process_formdata(self, valuelist):
-        self.raw_data = valuelist
-        text = nfkc(valuelist[0] if valuelist else "")
-        self.data = None
-        self._unreadable = False
-        if not text:
-            return
-        match = re.fullmatch(r"(\d{1,2})\s*[:時]\s*(\d{2})?\s*分?(?::\d{2})?", text)
-        try:
-            if match:
-                self.data = time(int(match.group(1)), int(match.group(2) or 0))
-        except ValueError:
-            self.data = None
-        self._unreadable = self.data is None
-
-    def pre_validate(self, form):
-        if getattr(self, "_unreadable", False):
-            raise ValidationError(_l("Enter a time like 10:00 or 13:30"))
-
-    def _value(self):
-        if self.raw_data:
-            return self.raw_data[0]
-        return self.data.strftime("%H:%M") if self.data else ""
 
 
 def _optional_text(field) -> str | None:
@@ -102,9 +40,9 @@ class EventForm(FlaskForm):
     description = TextAreaField(
         _l("What happens at the event"), validators=[Optional(), Length(max=3000)]
     )
-    day = DayField(_l("Date"), validators=[InputRequired(_l("Enter the date of the event"))])
-    starts = ClockField(_l("Starts at"), validators=[InputRequired(_l("Enter the start time"))])
-    ends = ClockField(_l("Ends at"), validators=[InputRequired(_l("Enter the end time"))])
+    day = DateText(_l("Date"), validators=[InputRequired(_l("Enter the date of the event"))])
+    starts = TimeText(_l("Starts at"), validators=[InputRequired(_l("Enter the start time"))])
+    ends = TimeText(_l("Ends at"), validators=[InputRequired(_l("Enter the end time"))])
     venue = TextField(
         _l("Venue"),
         description=_l("For example 美園コミュニティセンター 2階 和室"),
@@ -138,7 +76,7 @@ class EventForm(FlaskForm):
     )
     childcare_available = BooleanField(_l("Childcare at the venue"))
     what_to_bring = TextField(_l("What to bring"), validators=[Optional(), Length(max=300)])
-    signup_deadline = DayField(
+    signup_deadline = DateText(
         _l("Signup deadline"),
         description=_l(
             "Signups are taken until the end of this day. Leave empty: until the start."
@@ -360,7 +298,7 @@ class CancelForm(FlaskForm):
 
 
 class CopyForm(FlaskForm):
-    starts_on = DayField(
+    starts_on = DateText(
         _l("Date of the new event"),
         description=_l("Everything else is copied; you can change it before publishing."),
         validators=[InputRequired(_l("Enter the date of the new event"))],

@@ -5,12 +5,12 @@ Each field keeps the raw text for redisplay (`raw_data`) and puts the normalised
 """
 
 import re
-from datetime import date
+from datetime import date, time
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField, TextAreaField, ValidationError
-from wtforms.widgets import DateInput, TextInput
+from wtforms import SelectMultipleField, StringField, TextAreaField, ValidationError
+from wtforms.widgets import CheckboxInput, DateInput, ListWidget, TextInput, TimeInput
 
 from ..text import (
     InvalidDate,
@@ -102,50 +102,94 @@ class EmailText(TextField):
             raise ValidationError(_l("Enter an e-mail address like name@example.jp"))
 
 
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes; the forms macro renders them in a fieldset like radios."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        # Choices are checked by the service (e.g. children of the household): a value that is
+        # not offered any more gives a field error instead of an exception.
+        if self.data:
+            values = {str(getattr(c, "value", c)) for c in self.choices or []}
+            if any(str(value) not in values for value in self.data):
+                raise ValidationError(_l("Choose from the list"))
 
 
-class DateText(StringField):
-    """A date, shown as `<input type="date">` (browsers send 2026-11-22).
+class _ParsedText(StringField):
+    """A value typed as text and read into a Python object (`data`); what was typed stays in
+    `raw_data`. Unreadable text is shown back as typed in a plain text input (a date or time
+    input could not hold it) with an error."""
 
-    Where the browser has no date picker people type it: 2026-11-22, 2026/11/22 and
-    2026年11月22日 are all read, in full or half width. `data` is a `date` (None when empty);
-    what was typed stays in `raw_data`.
-    """
-
-    widget = DateInput()
-    _text_widget = TextInput()  # to give back unreadable text as typed (not a valid date value)
-
-    def __call__(self, **kwargs):
-        if self._unreadable:
-            return self._text_widget(self, **kwargs)
-        return super().__call__(**kwargs)
+    _text_widget = TextInput()
+    message = None
 
     def __init__(self, label=None, validators=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self._unreadable = False
 
+    def parse(self, text: str):
+        raise TypeError("subclasses read the text")
+
     def process_formdata(self, valuelist):
-        text = nfkc(valuelist[0] if valuelist else "")
-        self._unreadable = False
-        self.data = None
+        text = nfkc(valuelist[0] if valuelist else "").replace(" ", "")
+        self.data, self._unreadable = None, False
         if not text:
             return
-        match = _DATE_RE.fullmatch(text)
         try:
-            self.data = date(*(int(part) for part in match.groups())) if match else None
+            self.data = self.parse(text)
         except ValueError:
             self.data = None
         self._unreadable = self.data is None
 
     def pre_validate(self, form):
         if self._unreadable:
-            raise ValidationError(_l("Enter a real date, for example 2026-11-22"))
+            raise ValidationError(self.message)
+
+    def __call__(self, **kwargs):
+        if self._unreadable:
+            return self._text_widget(self, **kwargs)
+        return super().__call__(**kwargs)
+
+
+_DATE_RE = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+_TIME_RE = re.compile(r"(\d{1,2})(?:[:時](\d{2})?分?|(\d{2}))(?::\d{2})?")
+
+
+class DateText(_ParsedText):
+    """A date: 2026-11-22 (what date pickers send), 2026/11/22 or 2026年11月22日, any width.
+    Shown as `<input type="date">` so that phones offer a calendar; `data` is a date."""
+
+    widget = DateInput()
+    message = _l("Enter a date like 2026-11-22")
+
+    def parse(self, text):
+        match = _DATE_RE.fullmatch(text)
+        return date(*(int(part) for part in match.groups())) if match else None
 
     def _value(self):
-        if self.data is not None:
-            return self.data.isoformat()
-        return self.raw_data[0] if self.raw_data else ""
+        if self.raw_data and (self._unreadable or self.data is None):
+            return self.raw_data[0]
+        return self.data.isoformat() if self.data else ""
+
+
+class TimeText(_ParsedText):
+    """A time of day: 10:00, 10:30, 10時30分, 15時 or 1530, any width. `data` is a time."""
+
+    widget = TimeInput()
+    message = _l("Enter a time like 10:00 or 13:30")
+
+    def parse(self, text):
+        match = _TIME_RE.fullmatch(text)
+        if not match:
+            return None
+        return time(int(match.group(1)), int(match.group(2) or match.group(3) or 0))
+
+    def _value(self):
+        if self.raw_data and (self._unreadable or self.data is None):
+            return self.raw_data[0]
+        return self.data.strftime("%H:%M") if self.data else ""
 
 
 class KanaField(TextField):
