@@ -54,3 +54,40 @@ def test_migrations_match_models_and_downgrade(empty_database_url):
         assert tables == set()
         upgrade()
         db.engine.dispose()
+
+
+def test_upgrading_keeps_existing_rows(empty_database_url):
+    """Migrations that rebuild a table (SQLite batch mode) must not cascade-delete the rows of
+    other tables that point at it."""
+    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
+    config["SQLALCHEMY_DATABASE_URI"] = empty_database_url
+    migrated = create_app(config)
+    with migrated.app_context():
+        upgrade(revision="aa02fad6162f")  # people, areas, memberships, notifications exist
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO areas (id, name, thank_you_min_yen, thank_you_max_yen, "
+                    "insured_age_min, insured_age_max, request_audience, created_at) "
+                    "VALUES (1, '美園', 500, 700, 1, 18, 'connections', CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO people (id, name, display_name, session_token, is_admin, "
+                    "created_at) VALUES (1, '山田 花子', 'はなこ', 't', false, CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO memberships (person_id, area_id, role, created_at) "
+                    "VALUES (1, 1, 'member', CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM memberships")).scalar() == 1
+            assert conn.execute(text("SELECT count(*) FROM people")).scalar() == 1
+            if db.engine.dialect.name == "sqlite":
+                assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        db.engine.dispose()

@@ -14,6 +14,7 @@ from tests.factories import (
     make_area,
     make_child,
     make_connection,
+    make_event,
     make_help_request,
     make_household,
     make_offer,
@@ -169,10 +170,11 @@ def test_supporter_connects_at_an_event_and_phones(new_page, audit, town, js):
     grandma = make_person(
         area=town["area"], display_name="かずこ", name="佐藤 和子", phone="0488781111"
     )
+    event = make_event(town["area"])
     db.session.commit()
     page = new_page(javascript=js)
     _sign_in(page, town["supporter"], audit)
-    page.goto("/connections/staff?event_id=12")
+    page.goto(f"/connections/staff?event_id={event.id}")
     expect(page.locator("h1")).to_have_text("ふたりを顔見知りにする")
     audit(page)
     page.get_by_label("ひとりめ：会員番号か電話番号").fill(grandma.member_number)
@@ -186,7 +188,8 @@ def test_supporter_connects_at_an_event_and_phones(new_page, audit, town, js):
     audit(page)
     db.session.commit()
     assert (
-        db.session.scalar(db.select(Connection.event_id).where(Connection.method == "staff")) == 12
+        db.session.scalar(db.select(Connection.event_id).where(Connection.method == "staff"))
+        == event.id
     )
 
     # Both were told in the site; neither has e-mail, so they are on the phone list.

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from tests.factories import add_membership, make_area, make_connection, make_person
-from webapp.areas.models import Role
+from tests.factories import add_membership, make_area, make_connection, make_event, make_person
+from webapp.areas.models import Area, Role
 from webapp.connections.models import Connection, ConnectionCode, ConnectionInvite
 from webapp.extensions import db
 
@@ -99,24 +99,29 @@ def test_remove_after_confirmation_page(make_client, people):
      ("admin", 200)],
 )  # fmt: skip
 def test_staff_page_per_role(client, make_client, people, who, expected):
+    event = make_event(db.session.get(Area, people["hanako"].household.area_id))
+    db.session.commit()
     c = client if who == "guest" else _client(make_client, people[who])
-    assert c.get("/connections/staff?event_id=7").status_code == expected
+    assert c.get(f"/connections/staff?event_id={event.id}").status_code == expected
 
 
 def test_supporter_connects_two_people_at_an_event(make_client, people):
+    event = make_event(db.session.get(Area, people["hanako"].household.area_id))
+    db.session.commit()
     c = _client(make_client, people["supporter"])
-    page = c.get("/connections/staff?event_id=7").get_data(as_text=True)
-    assert re.search(r'name="event_id"[^>]*value="7"', page)
+    assert c.get("/connections/staff?event_id=999999").status_code == 404
+    page = c.get(f"/connections/staff?event_id={event.id}").get_data(as_text=True)
+    assert re.search(rf'name="event_id"[^>]*value="{event.id}"', page)
     data = {
         "first": people["hanako"].member_number,
         "second": people["taro"].phone,
         "agreed": "y",
-        "event_id": "7",
+        "event_id": str(event.id),
     }
     response = c.post_form("/connections/staff", data)
     assert response.status_code == 302
     connection = db.session.scalar(db.select(Connection))
-    assert connection.event_id == 7 and connection.created_by_id == people["supporter"].id
+    assert connection.event_id == event.id and connection.created_by_id == people["supporter"].id
     # Without the consent box, or for someone outside their area: 422, nothing made.
     again = c.post_form("/connections/staff", {**data, "agreed": ""})
     assert again.status_code == 422

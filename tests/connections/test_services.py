@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import add_membership, make_area, make_connection, make_person
+from tests.factories import add_membership, make_area, make_connection, make_event, make_person
 from webapp.areas.models import Role
 from webapp.audit import AuditEntry
 from webapp.clock import now as clock_now
@@ -130,13 +130,14 @@ def test_declining_drops_the_invitation(area):
 def test_supporter_connects_two_people_present_at_an_event(area):
     supporter = make_person(area=area, role=Role.supporter)
     hanako, taro = make_person(area=area), make_person(area=area)
-    connection = services.connect_by_staff(hanako, taro, actor=supporter, event_id=42)
-    assert connection.event_id == 42 and connection.method == "staff"
+    event = make_event(area)
+    connection = services.connect_by_staff(hanako, taro, actor=supporter, event_id=event.id)
+    assert connection.event_id == event.id and connection.method == "staff"
     assert connection.created_by_id == supporter.id
     assert _kinds(hanako) == ["connection.made"] and _kinds(taro) == ["connection.made"]
     entry = db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "connection.made"))
     assert entry.actor_id == supporter.id and entry.area_id == area.id
-    assert entry.data["event_id"] == 42
+    assert entry.data["event_id"] == event.id
 
 
 def test_staff_connect_needs_both_in_the_staff_area(area):

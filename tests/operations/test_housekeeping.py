@@ -68,6 +68,8 @@ def test_only_expired_rows_go(records):
         "notifications.done_calls": 1,
         "notifications.old_emails": 2,
         "notifications.read_notices": 1,
+        "registration.expired_drafts": 0,  # their own tests cover them
+        "login_cards.expired_codes": 0,
     }
     db.session.expire_all()
     assert _left(Notification, records[Notification]) == {
@@ -109,3 +111,27 @@ def test_a_failing_task_does_not_stop_the_others(runner, records):
     assert "notifications.read_notices: " in result.output
     db.session.expire_all()
     assert "read_old" not in _left(Notification, records[Notification])
+
+
+def test_housekeeping_removes_expired_sign_ups_and_login_codes():
+    from datetime import timedelta
+
+    from tests.factories import issue_login_card, make_draft, make_person
+    from webapp.clock import now as clock_now
+    from webapp.login_cards.models import SignInCode
+    from webapp.registration.models import RegistrationDraft
+
+    start = clock_now()
+    make_draft({"about": {"name": "山田 花子"}}, now=start)
+    from webapp.areas.models import Role
+
+    area = make_area()
+    supporter = make_person(area=area, role=Role.supporter)
+    issue_login_card(make_person(area=area), actor=supporter, now=start)
+    db.session.commit()
+    soon = housekeeping.run_tasks(now=start + timedelta(hours=23))
+    assert soon["registration.expired_drafts"] == 0 and soon["login_cards.expired_codes"] == 0
+    later = housekeeping.run_tasks(now=start + timedelta(days=15))
+    assert later["registration.expired_drafts"] == 1 and later["login_cards.expired_codes"] == 1
+    assert db.session.scalar(db.select(db.func.count(RegistrationDraft.id))) == 0
+    assert db.session.scalar(db.select(db.func.count(SignInCode.id))) == 0

@@ -189,3 +189,57 @@ def test_a_staff_account_without_household_can_be_deleted(desk):
     db.session.commit()
     delete_account(coordinator, now=now())
     assert db.session.scalar(select(DepartureCount.registered_via)) == "other"
+
+
+def test_deletion_reaches_every_domain(desk):
+    """What the person left in events, requests, offers, threads and connections goes too;
+    attendance figures of the events they came to stay the same."""
+    from tests.factories import (
+        make_connection,
+        make_event,
+        make_help_request,
+        make_offer,
+        make_signup,
+    )
+    from webapp.events.models import Signup
+    from webapp.threads.models import Message, Thread
+
+    area, supporter = desk
+    person = _registered(area, supporter)
+    neighbour = make_person(area=area, display_name="となりの人")
+    event = make_event(area)
+    make_signup(
+        event,
+        person_id=person.id,
+        name=person.name,
+        kana=person.kana,
+        phone=person.phone,
+        adults=1,
+        children=2,
+        allergies="蓮太郎：ピーナッツ",
+    )
+    earlier = make_event(area)
+    make_signup(earlier, name="佐藤さん（電話）", phone=person.phone, adults=1, children=0)
+    request = make_help_request(person, details=f"{PERSONAL['address']}までお迎えをお願いします")
+    make_offer(person, description=f"{person.name}が平日夕方にお迎えします")
+    make_connection(person, neighbour)
+    their_request = make_help_request(neighbour)
+    thread = Thread(help_request_id=their_request.id, helper_id=person.id)
+    db.session.add(thread)
+    db.session.flush()
+    db.session.add(Message(thread_id=thread.id, author_id=person.id, body=f"{person.name}です。"))
+    db.session.commit()
+    request_id = request.id
+    needles = _needles(PERSONAL) + ["蓮太郎：ピーナッツ", "佐藤さん（電話）"]
+    assert _text_found(needles)
+
+    delete_account(person, now=now())
+    db.session.expire_all()
+
+    assert _text_found(needles) == []
+    signups = db.session.scalars(select(Signup).where(Signup.event_id == event.id)).all()
+    assert len(signups) == 1  # still counted at the event
+    assert sum(s.adults + s.children for s in signups) == 3
+    assert db.session.get(type(request), request_id) is None
+    assert db.session.get(Person, neighbour.id) is not None
+    assert db.session.get(type(their_request), their_request.id) is not None

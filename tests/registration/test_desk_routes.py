@@ -5,7 +5,14 @@ import pytest
 from sqlalchemy import select
 
 from tests.conftest import count_queries
-from tests.factories import add_membership, make_area, make_child, make_household, make_person
+from tests.factories import (
+    add_membership,
+    make_area,
+    make_child,
+    make_event,
+    make_household,
+    make_person,
+)
 from webapp.areas.models import Role
 from webapp.audit import AuditEntry
 from webapp.extensions import db
@@ -181,18 +188,29 @@ def test_the_desk_page_numbers_fields_like_the_paper_form(make_client, town):
 
 
 def test_an_event_walk_in_is_prefilled_and_counted_for_the_event(make_client, town):
+    event = make_event(town["misono"])
+    elsewhere = make_event(make_area())
+    db.session.commit()
     c = _as(make_client, town["supporter"])
-    query = {"name": "田中 ゆき", "kana": "たなか ゆき", "phone": "090-2222-3333", "event_id": 17}
+    url = f"/help-desk/areas/{town['misono'].id}/register"
+    assert c.get(url, query_string={"event_id": elsewhere.id}).status_code == 404
+    assert c.get(url, query_string={"event_id": 999999}).status_code == 404
+    query = {
+        "name": "田中 ゆき",
+        "kana": "たなか ゆき",
+        "phone": "090-2222-3333",
+        "event_id": event.id,
+    }
     url = f"/help-desk/areas/{town['misono'].id}/register"
     html = c.get(url, query_string=query).get_data(as_text=True)
     assert 'value="田中 ゆき"' in html and 'value="たなか ゆき"' in html
-    assert 'value="090-2222-3333"' in html and "event_id=17" in html
+    assert 'value="090-2222-3333"' in html and f"event_id={event.id}" in html
     assert "田中 ゆきさんの代わりに入力しています" in html
     data = {**FORM, "name": "田中 ゆき", "kana": "たなか ゆき", "phone": "090-2222-3333"}
-    response = c.post_form(f"/help-desk/areas/{town['misono'].id}/register?event_id=17", data)
+    response = c.post_form(f"{url}?event_id={event.id}", data)
     assert response.status_code == 302
     person = db.session.scalar(select(Person).where(Person.name == "田中 ゆき"))
-    assert person.registered_via == "event" and person.registration_event_id == 17
+    assert person.registered_via == "event" and person.registration_event_id == event.id
 
 
 def test_possible_duplicates_are_shown_before_creating(make_client, town):

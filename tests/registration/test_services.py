@@ -12,6 +12,7 @@ from tests.factories import (
     make_area,
     make_child,
     make_draft,
+    make_event,
     make_household,
     make_person,
 )
@@ -94,16 +95,17 @@ def test_desk_registration_records_who_entered_it_for_whom(town):
 
 
 def test_an_event_walk_in_counts_as_registered_at_the_event(town):
+    event = make_event(town["misono"])
     person = register_household(
         make_applicant(),
         area=town["misono"],
         via="desk",
         consent_method="in_person",
         actor=town["supporter"],
-        event_id=42,
+        event_id=event.id,
         now=NOW,
     )
-    assert person.registered_via == "event" and person.registration_event_id == 42
+    assert person.registered_via == "event" and person.registration_event_id == event.id
 
 
 @pytest.mark.parametrize("who", ["member", "hino_supporter", "hino_coordinator"])

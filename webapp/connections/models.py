@@ -3,7 +3,7 @@ ConnectionInvite (someone typed my code; waiting for me to confirm)."""
 
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -28,7 +28,10 @@ class Connection(db.Model):
     method: Mapped[str] = mapped_column(String(10))
     # The exchange event where they met. A plain column: the events table lives in the events
     # package, whose migration adds the foreign key.
-    event_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    # The exchange event where staff connected the two, if any.
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL"), index=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
 

@@ -10,6 +10,7 @@ from .. import clock
 from ..accounts.services import people_for_identifier
 from ..areas.models import Role
 from ..db import write_transaction
+from ..events.models import Event
 from ..extensions import db, limiter
 from ..web.auth import require_or_404, role_required
 from ..web.htmx import render
@@ -163,6 +164,8 @@ def _one_person(field):
 def staff():
     """Supporters and coordinators connect two people who are both present."""
     form = StaffConnectForm(event_id=request.args.get("event_id", ""))
+    if form.event() is not None:  # connections made at an exchange event count for it
+        db.get_or_404(Event, form.event())
     if form.validate_on_submit():
         first, second = _one_person(form.first), _one_person(form.second)
         if first and second:

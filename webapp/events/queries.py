@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..areas.models import Role
+from ..connections.models import Connection
 from ..extensions import db
 from ..households.models import Person
 from ..text import nfkc, strip_separators
@@ -298,6 +299,8 @@ class AfterEvent:
     counts: Counts
     no_shows: int
     membership_wanted: list[Signup]
+    new_members: int  # registered at the help desk as walk-ins of this event
+    connections: int  # connections staff made between people present at the event
 
 
 def after_event(event: Event) -> AfterEvent:
@@ -318,4 +321,16 @@ def after_event(event: Event) -> AfterEvent:
         )
         .order_by(Signup.id)
     )
-    return AfterEvent(counts=tally, no_shows=no_shows, membership_wanted=wanted)
+    new_members = db_rows(
+        select(func.count(Person.id)).where(Person.registration_event_id == event.id)
+    )[0][0]
+    connections = db_rows(select(func.count(Connection.id)).where(Connection.event_id == event.id))[
+        0
+    ][0]
+    return AfterEvent(
+        counts=tally,
+        no_shows=no_shows,
+        membership_wanted=wanted,
+        new_members=new_members,
+        connections=connections,
+    )

@@ -26,7 +26,13 @@ from ..i18n import current_lang
 from ..web.auth import require_or_404
 from ..web.htmx import render
 from ..web.templating import add_nav_item
-from . import ical, pictures, queries, signups
+from . import (
+    erasure,  # noqa: F401  (registers the account-deletion eraser)
+    ical,
+    pictures,
+    queries,
+    signups,
+)
 from .errors import EventError
 from .forms import CancelForm, SignupForm
 from .messages import apply_error, error_message

@@ -4,7 +4,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..areas.models import Role
@@ -75,7 +75,10 @@ class Person(UserMixin, db.Model):
     # ("desk"), from a paper form keyed in later ("paper"), or as a walk-in at an exchange
     # event ("event", with the event's id). None for staff accounts made by an admin.
     registered_via: Mapped[str | None] = mapped_column(String(10))
-    registration_event_id: Mapped[int | None] = mapped_column(Integer)
+    # The exchange event where a supporter registered them (a walk-in), if any.
+    registration_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("events.id", ondelete="SET NULL", use_alter=True), index=True
+    )
     # How they agreed to the terms, the privacy notice and the insurance notice: on the site
     # ("online"), on a signed paper form ("paper"), or in person at a desk ("in_person").
     consent_method: Mapped[str | None] = mapped_column(String(12))

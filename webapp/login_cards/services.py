@@ -16,11 +16,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from ..audit import log_action
 from ..extensions import db
 from ..households.models import Person
+from ..housekeeping import register_task
 from ..text import nfkc
 from .models import SignInCode
 
@@ -180,3 +182,10 @@ def delete_expired_sign_in_codes(*, now: datetime) -> int:
     result = db.session.execute(delete(SignInCode).where(SignInCode.expires_at <= now))
     db.session.commit()
     return result.rowcount
+
+
+register_task(
+    "login_cards.expired_codes",
+    delete_expired_sign_in_codes,
+    _l("Login card codes past their 14 days (used, voided or not)"),
+)

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from ..areas.models import Area, Role
 from ..clock import now
+from ..events.models import Event
 from ..extensions import db
 from ..households.models import Person
 from ..i18n import current_lang
 from ..pdf import pdf_response
-from ..web.auth import require_area_role, role_required
+from ..web.auth import require_area_role, require_or_404, role_required
 from ..web.htmx import render
 from ..web.templating import add_nav_item
 from . import assist
@@ -107,6 +108,9 @@ def _desk_page(area_id: int, mode: str):
     area = db.get_or_404(Area, area_id)
     require_area_role(area.id, Role.supporter)
     event_id = request.args.get("event_id", type=int)
+    if event_id is not None:  # a walk-in of one of this area's events
+        event = db.session.get(Event, event_id)
+        require_or_404(event is not None and event.area_id == area.id)
     form = DeskForm() if request.method == "POST" else DeskForm(data=_prefill(mode))
     person, duplicates = None, []
     if request.method == "POST" and form.validate():

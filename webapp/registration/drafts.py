@@ -9,9 +9,11 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ..extensions import db
+from ..housekeeping import register_task
 from .models import RegistrationDraft
 
 DRAFT_LIFETIME = timedelta(days=1)
@@ -70,3 +72,10 @@ def delete_expired_drafts(*, now: datetime) -> int:
     )
     db.session.commit()
     return result.rowcount
+
+
+register_task(
+    "registration.expired_drafts",
+    delete_expired_drafts,
+    _l("Half-finished sign-ups a day after the last answer"),
+)

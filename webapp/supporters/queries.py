@@ -9,7 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from ..areas.models import Area, Membership, Role
 from ..clock import TOWN_TZ
+from ..events.models import Event, EventStaff, EventStatus
 from ..extensions import db
+from ..help_requests.models import HelpRequest, RequestStatus
 from ..households.models import Household, Person
 from .models import CertificationStatus, TrainingModule, TrainingRecord, certification_status
 from .services import counts_since, training_modules
@@ -153,3 +155,36 @@ def desk_registrations(
         )
     )
     return DeskRegistrations(total=total, this_month=this_month, shown=shown, hidden=total - seen)
+
+
+@dataclass
+class HelpsAndEvents:
+    helps_done: int  # completed requests where they were the chosen helper
+    helps_this_month: int
+    events_run: int  # events that took place with them as staff or organiser
+    recent_events: list  # the latest few of those events (public information)
+
+
+def helps_and_events(supporter: Person, *, now: datetime, limit: int = 5) -> HelpsAndEvents:
+    """What a supporter did besides the desk: helps completed, exchange events run."""
+    month_start = datetime.combine(now.astimezone(TOWN_TZ).date().replace(day=1), time(), TOWN_TZ)
+    done, this_month = db.session.execute(
+        select(
+            func.count(HelpRequest.id),
+            func.count(case((HelpRequest.completed_at >= month_start, HelpRequest.id))),
+        ).where(
+            HelpRequest.helper_id == supporter.id,
+            HelpRequest.status == RequestStatus.completed,
+        )
+    ).one()
+    ran = select(Event).where(
+        Event.status.in_([EventStatus.published, EventStatus.closed]),
+        Event.starts_at < now,
+        (Event.created_by_id == supporter.id)
+        | Event.id.in_(select(EventStaff.event_id).where(EventStaff.person_id == supporter.id)),
+    )
+    events_run = db.session.scalar(ran.with_only_columns(func.count(Event.id)))
+    recent = list(db.session.scalars(ran.order_by(Event.starts_at.desc()).limit(limit)))
+    return HelpsAndEvents(
+        helps_done=done, helps_this_month=this_month, events_run=events_run, recent_events=recent
+    )

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import NotFound
 
+from .. import clock
 from ..areas.models import Area, Role
 from ..clock import today
 from ..extensions import db
@@ -126,6 +127,7 @@ def _training_page(area, person, *, form=None, certify_error=None, done=None, st
         lapsing_days=LAPSING_SOON_DAYS,
         done_message=done,
         desk=queries.desk_registrations(person, viewer=current_user, today=day),
+        activity=queries.helps_and_events(person, now=clock.now()),
         status=status,
     )
 
