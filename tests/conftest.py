@@ -13,7 +13,7 @@ from contextlib import contextmanager
 import pytest
 from flask import has_app_context
 from flask.testing import FlaskClient
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 from werkzeug.serving import make_server
 
 from webapp import create_app
@@ -24,14 +24,34 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def _database_url(tmp_path_factory) -> str:
+    """SQLite in a temporary folder, or DATABASE_URL. Parallel workers (pytest-xdist) each get
+    a database of their own: `<name>_gw0`, `<name>_gw1`, ... created next to the given one."""
     url = os.environ.get("DATABASE_URL")
-    if url:
-        return (
-            url.replace("postgresql://", "postgresql+psycopg://", 1)
-            if url.startswith("postgresql://")
-            else url
-        )
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    if url.startswith("postgresql://"):
+        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _drop_worker_database(url: str) -> None:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql" or not os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{parsed.database}" WITH (FORCE)'))
+    admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -50,6 +70,7 @@ def app(tmp_path_factory):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+    _drop_worker_database(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _config_dict(cls) -> dict:
