@@ -11,5 +11,6 @@ from .notifications.models import FollowUpCall, Notification, OutboxEmail  # noq
 from .offers.models import Offer  # noqa: F401
 from .profiles.models import DepartureCount  # noqa: F401
 from .registration.models import RegistrationDraft  # noqa: F401
+from .reports.models import AreaMonth, AreaMonthKind  # noqa: F401
 from .supporters.models import TrainingModule, TrainingRecord  # noqa: F401
 from .threads.models import Message, Thread  # noqa: F401

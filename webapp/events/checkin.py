@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from .. import clock
 from ..audit import log_action
 from ..extensions import db
+from ..reports import tally
 from ..households.models import Person
 from .errors import EventError
 from .models import Event, EventStatus, Signup, SignupSource, SignupStatus
@@ -42,6 +43,9 @@ def check_in(
     )
     changed = result.rowcount == 1
     if changed:
+        tally.attendance_changed(
+            db.session.connection(), signup.event_id, people=signup.people, groups=1
+        )
         log_action(
             actor,
             "event.checked_in",
@@ -64,6 +68,9 @@ def undo_check_in(signup: Signup, *, actor: Person) -> bool:
     )
     changed = result.rowcount == 1
     if changed:
+        tally.attendance_changed(
+            db.session.connection(), signup.event_id, people=-signup.people, groups=-1
+        )
         log_action(
             actor,
             "event.check_in_undone",

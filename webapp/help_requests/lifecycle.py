@@ -21,6 +21,7 @@ from sqlalchemy import and_, or_, select, update
 from ..audit import log_action
 from ..clock import TOWN_TZ
 from ..extensions import db
+from ..reports import tally
 from ..threads.services import ensure_thread, post_first_message
 from .errors import HelpRequestError
 from .models import (
@@ -65,6 +66,7 @@ def _transition(
             raise HelpRequestError("expired")
         raise HelpRequestError("not_open")
     db.session.refresh(help_request)
+    tally.request_status_changed(help_request, seen, to)
     log_action(
         actor,
         f"help_request.{to.value}",

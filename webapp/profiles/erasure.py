@@ -28,6 +28,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..audit import log_action, unlink_subjects
 from ..clock import TOWN_TZ
 from ..extensions import db
+from ..reports import tally
 from ..households.models import Child, Household, Person
 from ..notifications.models import FollowUpCall, OutboxEmail
 from .models import DepartureCount
@@ -105,6 +106,9 @@ def delete_account(person: Person, *, now: datetime) -> None:
     db.session.flush()
     if household_goes:
         db.session.execute(delete(Household).where(Household.id == household.id))
+        tally.add(
+            db.session.connection(), household.area_id, tally.month_of(now), households_left=1
+        )
     _unlink_audit("people", [p.id for p in people])
     _unlink_audit("children", [c.id for c in children])
     log_action(None, "account.deleted", None, area_id=area_id, household_deleted=household_goes)
