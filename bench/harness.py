@@ -14,6 +14,7 @@ import dataclasses
 import json
 import secrets
 import socket
+import subprocess
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -129,7 +130,14 @@ def context_lines(args, data: DataSet, deep: tuple[str, int], when: datetime) ->
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(argv)
+    try:
+        return measure_and_report(parse_args(argv))
+    except subprocess.CalledProcessError as error:
+        print(f"bench/run: {' '.join(error.cmd)} failed (exit status {error.returncode})")
+        return 1
+
+
+def measure_and_report(args: argparse.Namespace) -> int:
     data = DataSet(args.db, args.households, args.seed, args.pg_server)
     if not args.no_docs:  # wrong markers fail now, not after minutes of measuring
         report.replace_section(args.docs.read_text(), args.db, "")

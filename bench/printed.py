@@ -41,6 +41,7 @@ def render_all(
     """Each document `runs` times after a warm-up round; the results, the peak memory in MB
     of the workers, and a line per worker for the raw numbers."""
     ticks = {pid: cpu_ticks(pid) for pid in workers}
+    started = {pid: peak_memory_kb(pid) / 1024 for pid in workers}
     warmup_lines, results = [], []
     for name, path, bar in documents(accounts):
         warm = [_render(browser, path)[0] for _ in workers]
@@ -49,7 +50,8 @@ def render_all(
         results.append(PdfResult(name, [s for s, _ in renders], bar, pdf_bytes=renders[-1][1]))
     peaks = {pid: peak_memory_kb(pid) / 1024 for pid in workers}
     lines = [
-        f"worker {pid}: VmHWM {mb:.0f} MB" + (" (rendered)" if cpu_ticks(pid) > ticks[pid] else "")
+        f"worker {pid}: VmHWM {started[pid]:.0f} MB before the PDFs, {mb:.0f} MB after"
+        + (" (rendered)" if cpu_ticks(pid) > ticks[pid] else "")
         for pid, mb in peaks.items()
     ]
     return results, max(peaks.values()), "\n".join(warmup_lines + lines)
