@@ -70,6 +70,7 @@ def create_app(config=None) -> Flask:
     from .profiles.routes import bp as profiles_bp
     from .registration import assist
     from .registration.routes import bp as registration_bp
+    from .reports.routes import bp as reports_bp
     from .supporters.routes import bp as supporters_bp
     from .threads.routes import bp as threads_bp
 
@@ -92,6 +93,7 @@ def create_app(config=None) -> Flask:
         offers_bp,
         threads_bp,
         notifications_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
     assist.init_app(app)

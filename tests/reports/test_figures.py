@@ -116,6 +116,10 @@ def test_requests_by_kind(misono):
     pickup = kinds[RequestKind.pickup]
     assert (pickup.posted, pickup.completed, pickup.expired) == (3, 1, 2)
     assert kinds[RequestKind.errand].posted == 0
+    report = area_report(misono, SPRING, now=NOW, today=TODAY)
+    may = {k.kind: k for k in report.kinds_by_month[MAY]}
+    assert (may[RequestKind.pickup].posted, may[RequestKind.pickup].expired) == (2, 1)
+    assert sum(k.posted for k in report.kinds_by_month[JUNE]) == 0
 
 
 def test_an_open_request_is_not_expired_before_its_start(misono):
@@ -134,16 +138,24 @@ def test_events_held_and_attendance(misono):
     assert before_june_21.total.events_held == 1
 
 
-def test_kpi_progress(misono):
-    kpis = area_report(misono, SPRING, now=NOW, today=TODAY).kpis
+def test_kpi_progress(misono, app):
+    with app.test_request_context():  # the labels are in the reader's language
+        kpis = area_report(misono, SPRING, now=NOW, today=TODAY).kpis
+    # Events and completed requests have yearly targets: the 12 months to June 2026.
     assert [(k.value, k.target) for k in kpis] == [(6, 10), (6, 20), (1, 2), (2, 3), (3, 5)]
     assert kpis[0].ratio == 0.6
+    assert "2026年6月" in str(kpis[3].label)
+    june = area_report(misono, Period.month(JUNE), now=NOW, today=TODAY)
+    with app.test_request_context():
+        assert [(k.value, k.target) for k in june.kpis][3:] == [(2, 3), (3, 5)]
+    assert june.total.requests_completed == 0
 
 
-def test_kpis_without_targets_are_left_out():
+def test_kpis_without_targets_are_left_out(app):
     area = make_area(kpi_members=150)
     db.session.commit()
-    kpis = area_report(area, SPRING, now=NOW, today=TODAY).kpis
+    with app.test_request_context():
+        kpis = area_report(area, SPRING, now=NOW, today=TODAY).kpis
     assert [(k.value, k.target) for k in kpis] == [(0, 150)]
 
 
@@ -154,10 +166,15 @@ def test_all_areas_together_and_side_by_side(misono):
     assert together.total.requests_completed == 4
     assert together.total.events_held == 3
     assert together.households == 7
+    assert reports_for([], SPRING, now=NOW, today=TODAY) == []
     side = reports_for([hino, misono], SPRING, now=NOW, today=TODAY)
     assert [r.area.name for r in side] == ["日野", "美園"]
     assert [r.total.requests_posted for r in side] == [1, 6]
     assert [r.households for r in side] == [1, 6]
+    (both,) = reports_for([hino, misono], SPRING, now=NOW, today=TODAY, together=True)
+    assert (both.area, both.total.requests_posted, both.households) == (None, 7, 7)
+    with_kinds = reports_for([hino, misono], SPRING, now=NOW, today=TODAY, by_kind=True)
+    assert [sum(k.posted for k in r.kinds) for r in with_kinds] == [1, 6]
 
 
 def test_query_count_does_not_grow_with_areas_or_rows(misono):
