@@ -70,6 +70,7 @@ def test_only_expired_rows_go(records):
         "notifications.read_notices": 1,
         "registration.expired_drafts": 0,  # their own tests cover them
         "login_cards.expired_codes": 0,
+        "help_requests.past_start": 0,  # its own tests cover it
     }
     db.session.expire_all()
     assert _left(Notification, records[Notification]) == {

@@ -178,3 +178,28 @@ def test_a_deleted_account_stays_in_the_history():
     assert months[month]["members_left"] == months_before[month]["members_left"] + 1
     assert months[month]["households_left"] == months_before[month]["households_left"] + 1
     assert months[month]["requests_posted"] == months_before[month]["requests_posted"]
+
+
+def test_housekeeping_writes_back_expiries_and_tells_the_requester():
+    from webapp.help_requests.expiry import write_back_expiries
+    from webapp.notifications.models import Notification
+
+    area = make_area()
+    now = clock_now()
+    hanako = resident(area, now - timedelta(days=10))
+    passed = make_help_request(hanako, start_at=now - timedelta(hours=1))
+    coming = make_help_request(hanako, start_at=now + timedelta(hours=1))
+    matched = make_help_request(hanako, start_at=now - timedelta(hours=2), status="matched")
+    db.session.commit()
+    assert write_back_expiries(now=now) == 1
+    db.session.commit()
+    assert (passed.status, coming.status, matched.status) == (
+        RequestStatus.expired,
+        RequestStatus.open,
+        RequestStatus.matched,
+    )
+    kinds = [n.kind for n in db.session.scalars(select(Notification))]
+    assert kinds == ["help_request.expired"]
+    months, _ = snapshot()
+    assert months[(area.id, month_of(passed.created_at))]["requests_expired"] == 1
+    assert write_back_expiries(now=now) == 0

@@ -255,4 +255,5 @@ def show_page(help_request: HelpRequest, *, offer_form=None, status: int = 200):
     )
 
 
-from . import actions  # noqa: E402, F401  (registers the state-changing routes on bp)
+# Registered on import: the state-changing routes on bp, and the daily expiry task.
+from . import actions, expiry  # noqa: E402, F401
