@@ -154,11 +154,13 @@ def edit(event_id: int):
 @role_required(Role.supporter)
 def change_status(event_id: int):
     """Publish, close or reopen signups, or cancel the event (cancelling: coordinators)."""
+    wanted = request.form.get("to", "")
+    # Authorize before reading the form, so that people who do not run it learn nothing.
+    event = managed_event(event_id, coordinator=wanted == EventStatus.cancelled.value)
     try:
-        to = EventStatus(request.form.get("to", ""))
+        to = EventStatus(wanted)
     except ValueError:
         abort(400)
-    event = managed_event(event_id, coordinator=to is EventStatus.cancelled)
     try:
         managing.change_status(event, to, actor=current_user)
     except EventError as error:
