@@ -174,7 +174,8 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
                 household,
                 name=f"{family} {given}",
                 kana=f"{family_kana} {given_kana}",
-                birth_year=rng.randrange(2010, 2026),
+                # Born in the last sixteen years, whatever year the demo is built in.
+                birth_year=clock.today().year - 1 - rng.randrange(0, 16),
                 birth_month=rng.randrange(1, 13),
                 care_notes="卵アレルギーがあります。" if (i + k) % 7 == 0 else None,
             )
