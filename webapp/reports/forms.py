@@ -21,8 +21,8 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    start = TextField(_l("First month"), name="from", description=_l("For example 2026-04"))
-    end = TextField(_l("Last month"), name="to", description=_l("For example 2027-03"))
+    start = TextField(_l("Start month"), name="from", description=_l("For example 2026-04"))
+    end = TextField(_l("End month"), name="to", description=_l("For example 2027-03"))
 
     period: Period | None = None
 

@@ -165,12 +165,16 @@ def monthly_report(area_id: int):
     now, today, lang = clock.now(), clock.today(), current_lang()
     report = area_report(area, Period.month(month), now=now, today=today)
     year = area_report(area, Period(add_months(month, -11), month), now=now, today=today)
-    return pdf_response(
+    name = f"otagai-report-{area.id}-{month:%Y-%m}.pdf"
+    response = pdf_response(
         "print/reports/monthly.html",
-        f"otagai-report-{area.id}-{month:%Y-%m}.pdf",
+        name,
         area=area,
         month=month,
         report=report,
         charts=charts_for(year, lang, prefix="report"),
         events=events_of(area, Period.month(month)),
     )
+    if request.args.get("format") != "html":  # the button says "download": save, then print
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
