@@ -20,8 +20,8 @@ from sqlalchemy import select, update
 from .. import clock
 from ..audit import log_action
 from ..extensions import db
-from ..reports import tally
 from ..households.models import Person
+from ..reports import tally
 from .errors import EventError
 from .models import Event, EventStatus, Signup, SignupSource, SignupStatus
 from .signups import Party, flush_or_duplicate, new_code

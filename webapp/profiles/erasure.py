@@ -28,9 +28,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from ..audit import log_action, unlink_subjects
 from ..clock import TOWN_TZ
 from ..extensions import db
-from ..reports import tally
 from ..households.models import Child, Household, Person
 from ..notifications.models import FollowUpCall, OutboxEmail
+from ..reports import tally
 from .models import DepartureCount
 
 ERASERS: list[Callable[[Person, list[int]], None]] = []
