@@ -154,3 +154,15 @@ def test_lazy_messages_with_typed_text_are_escaped(app):
         html = render_template_string("{{ m }}", m=message)
     assert "<script>" not in html
     assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_whole_numbers_are_grouped_as_babel_does(app, lang):
+    from babel.numbers import format_decimal
+
+    from webapp.i18n import format_number
+
+    assert lang in app.config["LANGUAGES"]
+    for value in (0, 7, 999, 1000, 65536, 1234567, -4321):
+        assert format_number(value, lang) == format_decimal(value, locale=lang)
+    assert format_number(1234.5, lang) == format_decimal(1234.5, locale=lang)

@@ -102,6 +102,10 @@ def format_yen(amount: int | None, lang: str | None = None) -> str:
 def format_number(value: int | float | None, lang: str | None = None) -> str:
     if value is None:
         return ""
+    if isinstance(value, int):
+        # Japanese and English both group whole numbers by thousands with a comma; Python
+        # does that directly, many times faster than Babel (dashboards print hundreds).
+        return f"{value:,}"
     return format_decimal(value, locale=lang or current_lang())
 
 
