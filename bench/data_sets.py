@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import psycopg
@@ -87,8 +88,19 @@ def _remove_sqlite(path: Path) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def is_seeded(data: DataSet) -> bool:
-    if not data.accounts_file.exists():
+# The data set is built around its seeding day (events three and four weeks ahead, open
+# requests in the coming days): older than this, the pages would measure a past town.
+MAX_AGE_DAYS = 7
+
+
+def is_fresh(accounts_file: Path, *, today: date) -> bool:
+    seeded = json.loads(accounts_file.read_text()).get("today")
+    return seeded is not None and (today - date.fromisoformat(seeded)).days <= MAX_AGE_DAYS
+
+
+def is_seeded(data: DataSet, *, today: date) -> bool:
+    """The seeded database exists, finished, and is recent enough to reuse."""
+    if not data.accounts_file.exists() or not is_fresh(data.accounts_file, today=today):
         return False
     if data.db == "sqlite":
         return data.seeded_sqlite.exists()

@@ -1,12 +1,14 @@
 """The benchmark's pure parts: reading wrk's output, the table and its bars, the markers of
 docs/performance.md and the nginx gzip snippet. No timing here: bench/run measures."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from bench import report, servers, weight, wrk
 from bench.client import csrf_token, next_link, parse_links
+from bench.data_sets import is_fresh
 from bench.report import PageResult, PdfResult, Row, Run
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -221,3 +223,12 @@ def test_pages_give_their_token_next_link_and_assets():
     assert next_link("<p>last page</p>", "/help-requests") is None
     with pytest.raises(RuntimeError):
         csrf_token("<p>no form</p>")
+
+
+def test_a_data_set_is_reused_for_a_week_only(tmp_path):
+    accounts = tmp_path / "accounts.json"
+    accounts.write_text('{"today": "2026-12-03", "member": "1"}')
+    assert is_fresh(accounts, today=date(2026, 12, 10))
+    assert not is_fresh(accounts, today=date(2026, 12, 11))
+    accounts.write_text('{"member": "1"}')  # a file of unknown age: seed again
+    assert not is_fresh(accounts, today=date(2026, 12, 3))
