@@ -12,6 +12,7 @@ from tests.events.test_pictures import png_bytes
 from tests.factories import make_event, make_signup
 from tests.pdf_tools import pdf_fonts, pdf_pages, pdf_qr_codes, pdf_text
 from webapp import pdf as pdf_module
+from webapp.clock import TOWN_TZ
 from webapp.events import managing
 from webapp.events.models import EventStatus, SignupStatus
 from webapp.extensions import db
@@ -95,6 +96,34 @@ def test_hostile_text_is_printed_as_text_and_fetches_nothing(signed_in, town, fe
     assert "<img src=" in text and "<b>会場</b>" in text and "http://127.0.0.1:1/x.png" in text
     assert b"never in a flyer" not in pdf
     assert fetched, "the fetcher was not used"
+    assert all(url.startswith(("data:", "https://otagai.print/static/")) for url in fetched), (
+        fetched
+    )
+
+
+@pytest.mark.parametrize("document", ["signup-sheet", "month-flyer"])
+def test_names_typed_by_guests_are_printed_as_text_and_fetch_nothing(
+    signed_in, town, fetched, tmp_path, document
+):
+    """Guests type their own names; staff type event titles: neither becomes markup."""
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"never in a sheet")
+    event = town["event"]
+    event.title = f'<img src="file://{secret}">交流会'
+    make_signup(event, name=f'<img src="file://{secret}">山田', kana=None)
+    make_signup(event, name="<style>@import url(http://127.0.0.1:1/x.css);</style>佐藤")
+    db.session.commit()
+    if document == "signup-sheet":
+        url = f"/manage/events/{event.id}/signup-sheet.pdf"
+    else:
+        month = event.starts_at.astimezone(TOWN_TZ).strftime("%Y-%m")
+        url = f"/manage/events/areas/{town['misono'].id}/month-flyer.pdf?month={month}"
+    pdf = _pdf(signed_in(town["coordinator"]), url)
+    text = pdf_text(pdf)
+    assert '<img src="file://' in text
+    if document == "signup-sheet":
+        assert "<style>@import" in text
+    assert b"never in a sheet" not in pdf
     assert all(url.startswith(("data:", "https://otagai.print/static/")) for url in fetched), (
         fetched
     )
