@@ -1,6 +1,8 @@
 """Staff pages: who reaches which (per role, fragments included), creating, editing,
 publishing, copying, pictures, phone signups, event staff, notes; bounded queries."""
 
+import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -8,7 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import count_queries
 from tests.events.test_pictures import png_bytes
-from tests.factories import make_event, make_signup
+from tests.factories import make_connection, make_event, make_person, make_signup
 from webapp import clock
 from webapp.audit import AuditEntry
 from webapp.events import managing
@@ -315,6 +317,34 @@ def test_note_after_the_event(signed_in, staffed):
     assert response.status_code == 302
     db.session.refresh(staffed["event"])
     assert staffed["event"].post_event_note == "12組参加"
+
+
+def test_after_the_event_the_staff_page_counts_who_came_joined_and_met(signed_in, town):
+    start = clock.now() - timedelta(days=2)
+    event = make_event(town["misono"], starts_at=start, ends_at=start + timedelta(hours=2))
+    came = make_signup(event, name="来た 人", adults=1, children=2)
+    came.checked_in_at = start
+    make_signup(event, name="来ない 人")
+    make_signup(
+        event,
+        name="当日 参加",
+        adults=1,
+        children=0,
+        status=SignupStatus.walk_in,
+        checked_in_at=start,
+    )
+    joined = make_person(area=town["misono"], registration_event_id=event.id)
+    make_person(area=town["misono"])  # registered elsewhere: not counted
+    make_connection(joined, town["member"], event_id=event.id)
+    make_connection(town["supporter"], town["member"])  # not made at the event
+    db.session.commit()
+    html = signed_in(town["coordinator"]).get(f"/manage/events/{event.id}").get_data(as_text=True)
+    after = html[html.index('id="after-event"') :]
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", after))
+    assert figures["来場"] == "2組・4人"
+    assert figures["申し込んだが来なかった"] == "1組"
+    assert figures["イベントで登録した新しい会員"] == "1人"
+    assert figures["イベントでできた顔見知り"] == "1"
 
 
 def test_the_staff_page_takes_a_fixed_number_of_queries(signed_in, staffed):
