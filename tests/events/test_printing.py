@@ -10,7 +10,14 @@ import pytest
 
 from tests.events.test_pictures import png_bytes
 from tests.factories import make_event, make_signup
-from tests.pdf_tools import pdf_fonts, pdf_pages, pdf_qr_codes, pdf_text
+from tests.pdf_tools import (
+    pdf_coloured_pixels,
+    pdf_fonts,
+    pdf_pages,
+    pdf_qr_codes,
+    pdf_text,
+    pdf_word_heights,
+)
 from webapp import pdf as pdf_module
 from webapp.clock import TOWN_TZ
 from webapp.events import managing
@@ -70,6 +77,11 @@ def test_flyer_has_the_facts_in_large_type_and_a_qr_code_to_the_event(signed_in,
     assert pdf_pages(pdf) == 1
     assert all(font["embedded"] for font in pdf_fonts(pdf))
     assert pdf_qr_codes(pdf) == [f"http://localhost/events/{event.id}"]
+    # Readable from two metres: the title and the time in large type, the facts not small.
+    heights = pdf_word_heights(pdf)
+    assert heights[event.title] >= 36 and heights["10:00"] >= 24
+    assert heights["タオル、飲み物"] >= 14 and heights["美園子育てネットワーク"] >= 12
+    assert pdf_coloured_pixels(pdf) == 0  # nothing is lost on a black-and-white printer
 
 
 def test_flyer_qr_code_uses_the_site_address_when_set(app, signed_in, town, monkeypatch):
