@@ -101,3 +101,42 @@ def test_boosted_navigation_keeps_pages_whole(page, audit, member):
     audit(page)
     page.go_back()
     expect(page.locator("h1")).to_have_text("こんにちは、みさきさん")
+
+
+def test_page_shell_is_readable_and_keyboard_friendly(page, audit, member):
+    """Skip link first, landmarks, one h1, body type of 18px or more, a visible focus, the
+    flash messages in a live region, and a print style without the site's chrome."""
+    page.goto("/sign-in")
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill(member.member_number)
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page.locator("h1")).to_have_text("こんにちは、みさきさん")
+    audit(page)
+
+    assert page.locator("h1").count() == 1
+    for role in ("banner", "navigation", "main", "contentinfo"):
+        expect(page.get_by_role(role).first).to_be_visible()
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 18
+    flash = page.locator("#flash-messages")
+    expect(flash).to_have_attribute("role", "status")
+    expect(flash).to_have_attribute("aria-live", "polite")
+
+    # The first Tab reaches the skip link, which shows itself and leads to the content.
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="本文へ移動")
+    expect(skip).to_be_focused()
+    assert page.evaluate("document.activeElement.getBoundingClientRect().top") >= 0
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile("#main$"))
+    # Focus is shown: a thick outline or shadow on the focused link or button.
+    page.keyboard.press("Tab")
+    style = page.evaluate(
+        "(() => { const s = getComputedStyle(document.activeElement);"
+        " return [s.outlineStyle, s.outlineWidth, s.boxShadow]; })()"
+    )
+    assert (style[0] != "none" and float(style[1].rstrip("px")) >= 2) or style[2] != "none"
+
+    page.emulate_media(media="print")
+    for chrome in (".site-header", ".site-nav", ".site-footer", ".skip-link"):
+        expect(page.locator(chrome)).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
