@@ -50,6 +50,7 @@ def create_admin_command(name, display_name, email, password):
 def init_app(app: Flask) -> None:
     from .notifications.commands import send_email_command
     from .operations.commands import backup_command, housekeeping_command, restore_command
+    from .scale.commands import seed_scale_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
@@ -57,3 +58,4 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(housekeeping_command)
+    app.cli.add_command(seed_scale_command)
