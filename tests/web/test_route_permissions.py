@@ -4,9 +4,10 @@ Each URL rule of the app has an entry in RULES (a test fails when a route has no
 route cannot go unchecked). An entry says what each role gets: guests are sent to sign in,
 people without the role get 403, people who may not see someone else's record get 404. Every
 refusal is checked as a plain request and as an htmx request (fragments are URLs too), and a
-refused request changes nothing in the database. Roles that may open a page get it (200),
-which also proves that each URL points at a real record, so a 404 is a refusal and not a typo.
-Allowed form posts are not sent here: each domain's own tests post them.
+refused request changes nothing in the database. Every form post without its CSRF token is
+refused (400), even for an admin. Roles that may open a page get it (200), which also proves
+that each URL points at a real record, so a 404 is a refusal and not a typo. Allowed form
+posts are not sent here: each domain's own tests post them.
 """
 
 import re
@@ -486,6 +487,12 @@ def test_each_role_gets_what_it_may_and_nothing_else(world, group):
                 got = _status(_send(clients[who], method, url, htmx=htmx))
                 if got != want:
                     wrong.append(f"{who:16} {method} {url}{' (htmx)' if htmx else ''}: {got}")
+        if method == "POST":  # CSRF everywhere: without the token, nobody gets in
+            for htmx in (False, True):
+                headers = {"HX-Request": "true"} if htmx else {}
+                got = clients["admin"].post(url, data={}, headers=headers).status_code
+                if got != 400:
+                    wrong.append(f"no CSRF token     POST {url}{' (htmx)' if htmx else ''}: {got}")
     db.session.expire_all()
     changed = {t: (n, before[t]) for t, n in _row_counts().items() if n != before[t]}
     assert not changed, f"refused requests changed rows (now, before): {changed}"
