@@ -97,7 +97,7 @@ def _plan(s: Seed, area: AreaInfo, household: HouseholdInfo, created_at: datetim
         kind=kind,
         title=title,
         details=details,
-        place_from=NURSERIES[s.rng.randrange(len(NURSERIES))] if kind in CARE_PICKUPS else None,
+        place_from=s.pick(NURSERIES) if kind in CARE_PICKUPS else None,
         place_to="自宅" if kind.is_care else None,
         end_at=start_at + timedelta(hours=hours),
         audience=audience,
@@ -126,13 +126,13 @@ UNDECIDED = dict.fromkeys(
 def _what_and_when(s: Seed, kind: RequestKind, day) -> tuple:
     """Title, details, hours and start: some days after posting, at a time suiting the kind."""
     rng = s.rng
-    title, details, hours = REQUESTS[kind][rng.randrange(len(REQUESTS[kind]))]
+    title, details, hours = s.pick(REQUESTS[kind])
     if kind is K.childcare:
-        hours = rng.randrange(2, 5)
+        hours = s.number(2, 5)
     lead = 1 + int(rng.expovariate(1 / 3 if kind.is_care else 1 / 6))
     start_day = s.after_today(day + timedelta(days=min(lead, 30)))
     first, last = START_HOURS.get(kind, (10, 18))
-    start_at = s.at(start_day, rng.randrange(first, last + 1), rng.choice((0, 30)))
+    start_at = s.at(start_day, s.number(first, last + 1), rng.choice((0, 30)))
     return title, details, hours, start_at
 
 
@@ -169,7 +169,7 @@ def _offer_asked(s: Seed, area, household, requester, created_at, has_children):
     """Now and then a request goes straight to someone's listed offer (できること)."""
     if not area.offers or not s.chance(FROM_AN_OFFER):
         return None
-    offer = area.offers[s.rng.randrange(len(area.offers))]
+    offer = s.pick(area.offers)
     _id, owner, kind, listed_at = offer
     if listed_at >= created_at or owner in household.adults or (kind.is_care and not has_children):
         return None
@@ -197,7 +197,7 @@ def _helpers(s, area, household, requester, audience, created_at, offer) -> list
             if info.certified_on(day) and info.person_id not in household.adults
         ]
     registered = area.residents_by(created_at)
-    picks = {area.residents[s.rng.randrange(registered)] for _ in range(4)} if registered else ()
+    picks = {area.residents[s.below(registered)] for _ in range(4)} if registered else ()
     return sorted(p for p in picks if p not in household.adults)
 
 
@@ -221,5 +221,5 @@ def _thank_you(s: Seed, area: AreaInfo, kind: RequestKind, hours: int) -> int | 
 def _typed_by(s: Seed, area: AreaInfo, requester: int) -> int:
     """Now and then a supporter keyed the request in at a help desk for the resident."""
     if area.supporters and s.chance(0.05):
-        return area.supporters[s.rng.randrange(len(area.supporters))].person_id
+        return s.pick(area.supporters).person_id
     return requester

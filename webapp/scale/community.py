@@ -99,14 +99,14 @@ def _train(s: Seed, area: AreaInfo, person_id: int, modules: list[int]) -> Suppo
     yesterday = s.today - timedelta(days=1)
     months = area.certification_months
     kind = s.weighted(("certified", "lapsed", "training"), (70, 15, 15))
-    lapsed_by = add_months(yesterday, -months) - timedelta(days=s.rng.randrange(10, 200))
+    lapsed_by = add_months(yesterday, -months) - timedelta(days=s.number(10, 200))
     if kind == "lapsed" and lapsed_by <= joined:
         kind = "certified"
     if kind == "lapsed":
         last = lapsed_by
     else:
         earliest = max(joined, add_months(yesterday, -months) + timedelta(days=30))
-        last = min(earliest + timedelta(days=s.rng.randrange(0, 300)), yesterday)
+        last = min(earliest + timedelta(days=s.number(0, 300)), yesterday)
     done = modules if kind != "training" else modules[:2]
     for n, module_id in enumerate(done):
         day = max(last - timedelta(days=14 * (len(done) - 1 - n)), joined)
@@ -133,7 +133,6 @@ def _record(s: Seed, area: AreaInfo, person_id: int, module_id: int, day: date) 
 def seed_connections(s: Seed) -> None:
     """Acquaintances inside each area: each member with an account connects with a few others
     (at an event, at the desk, or by typing a code) some weeks after both had joined."""
-    rng = s.rng
     for area in s.areas:
         residents = area.residents
         if len(residents) < 2:
@@ -141,7 +140,7 @@ def seed_connections(s: Seed) -> None:
         made = set()
         for person_id in residents:
             for _ in range(s.weighted(*CONNECTIONS_MADE)):
-                other = residents[rng.randrange(len(residents))]
+                other = s.pick(residents)
                 pair = (min(person_id, other), max(person_id, other))
                 if other == person_id or pair in made or _same_household(s, person_id, other):
                     continue
@@ -187,7 +186,7 @@ def seed_member_offers(s: Seed) -> None:
 
 
 def _offer(s: Seed, area: AreaInfo, person_id: int) -> None:
-    kind, title, times, days = OFFER_TEMPLATES[s.rng.randrange(len(OFFER_TEMPLATES))]
+    kind, title, times, days = s.pick(OFFER_TEMPLATES)
     offer_id = s.writer.next_id(Offer)
     created_at = s.grown(s.people[person_id].created_at, s.last_moment)
     active = s.chance(0.85)

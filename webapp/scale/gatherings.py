@@ -39,7 +39,7 @@ def seed_events(s: Seed) -> None:
 def event_day(s: Seed, area: AreaInfo) -> None:
     first = area.created_at + timedelta(days=30)
     day = s.after_today(s.grown(first, s.midnight + timedelta(days=FUTURE_DAYS)).date())
-    hour, minute, length = SLOTS[s.rng.randrange(len(SLOTS))]
+    hour, minute, length = s.pick(SLOTS)
     starts_at = s.at(day, hour, minute)
     past = day < s.today
     if past:
@@ -51,7 +51,7 @@ def event_day(s: Seed, area: AreaInfo) -> None:
     else:
         status = s.weighted(tuple(EventStatus), (10, 83, 5, 2))
     people = s.chance(0.2)
-    capacity = s.rng.randrange(20, 81) if people else s.rng.randrange(10, 41)
+    capacity = s.number(20, 81) if people else s.number(10, 41)
     event = add_event(
         s, area, starts_at, minutes=length, status=status, capacity=capacity, people=people
     )
@@ -73,16 +73,16 @@ def add_event(
 ) -> EventInfo:
     """An event of `area` (organised by its coordinator); `extra` columns override."""
     event_id = s.writer.next_id(Event)
-    created_at = max(starts_at - timedelta(days=s.rng.randrange(14, 61)), area.created_at)
+    created_at = max(starts_at - timedelta(days=s.number(14, 61)), area.created_at)
     created_at = min(created_at, s.between(s.midnight - timedelta(days=20), s.last_moment))
     published = status is not EventStatus.draft
     row = event_values(
         area.id,
         id=event_id,
         status=status,
-        title=EVENT_TITLES[s.rng.randrange(len(EVENT_TITLES))],
+        title=s.pick(EVENT_TITLES),
         description="子育て中の方ならどなたでも参加できます。",
-        venue=f"{area.district}{VENUES[s.rng.randrange(len(VENUES))]}",
+        venue=f"{area.district}{s.pick(VENUES)}",
         address=f"{area.name}1-2-3",
         starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=minutes),
@@ -145,7 +145,7 @@ def add_signups(s: Seed, area, event: EventInfo, *, wanted: int) -> None:
             row["status"] = SignupStatus.waitlisted
         s.writer.add(Signup, row)
     if past:
-        for _ in range(s.rng.randrange(4)):
+        for _ in range(s.below(4)):
             row = signup_row(
                 s, area, event_id, starts_at.date(), starts_at, phones, set(), guest=True
             )
@@ -205,10 +205,10 @@ def signup_row(s: Seed, area, event_id, day: date, moment, phones, households, *
 
 def _guest(s: Seed) -> tuple:
     """Someone without an account: name, reading, phone, adults, children's ages."""
-    family, family_kana = FAMILY[s.rng.randrange(len(FAMILY))]
-    given, given_kana = ADULT_GIVEN[s.rng.randrange(len(ADULT_GIVEN))]
-    ages = sorted(s.rng.randrange(0, 7) for _ in range(s.rng.randrange(0, 3)))
-    phone = f"080{s.rng.randrange(100_000_000):08d}"
+    family, family_kana = s.pick(FAMILY)
+    given, given_kana = s.pick(ADULT_GIVEN)
+    ages = sorted(s.number(0, 7) for _ in range(s.number(0, 3)))
+    phone = f"080{s.below(100_000_000):08d}"
     return f"{family} {given}", f"{family_kana} {given_kana}", phone, 1 + s.chance(0.3), ages
 
 
@@ -218,7 +218,7 @@ def _member(s: Seed, area: AreaInfo, moment, households: set):
     for _ in range(3):
         if not registered:
             return None
-        person = s.people[area.residents[s.rng.randrange(registered)]]
+        person = s.people[area.residents[s.below(registered)]]
         if person.household_id not in households:
             households.add(person.household_id)
             return person
@@ -237,11 +237,11 @@ def _cancelled(s: Seed, area, row: dict, moment, starts_at) -> None:
 def _checked_in(s: Seed, area, row: dict, starts_at, length, *, at_door=False) -> None:
     staff = area.supporters[0].person_id if area.supporters and s.chance(0.5) else None
     if at_door or s.chance(0.8):
-        at = starts_at + timedelta(minutes=s.rng.randrange(-15, 41))
+        at = starts_at + timedelta(minutes=s.number(-15, 41))
         method = "door"
     else:  # ticked on the paper sheet, keyed in afterwards
         ended = starts_at + timedelta(minutes=length)
-        at, method = min(ended + timedelta(hours=s.rng.randrange(1, 49)), s.last_moment), "paper"
+        at, method = min(ended + timedelta(hours=s.number(1, 49)), s.last_moment), "paper"
     row.update(
         checked_in_at=min(at, s.last_moment),
         checked_in_by_id=staff or area.coordinator_id,

@@ -45,7 +45,7 @@ def follow_up(s: Seed, area: AreaInfo, asked) -> None:
     if status in (S.matched, S.completed) or (
         status is S.cancelled and asked.helpers and s.chance(0.5)
     ):
-        chosen = asked.helpers[s.rng.randrange(len(asked.helpers))]
+        chosen = s.pick(asked.helpers)
     window_end = min(row["start_at"], s.midnight) - timedelta(minutes=5)
     offers = _offerers(s, asked, status, chosen, single=row["first_offer_wins"])
     times = sorted(_offer_time(s, row["created_at"], window_end) for _ in offers)
@@ -108,7 +108,7 @@ def _cancel(s: Seed, row: dict, helper: int | None, window_end) -> None:
     row.update(
         cancelled_at=s.between(row["matched_at"] or row["created_at"], window_end),
         cancelled_by_id=helper if by_helper else row["requester_id"],
-        cancel_reason=CANCEL_REASONS[s.rng.randrange(len(CANCEL_REASONS))],
+        cancel_reason=s.pick(CANCEL_REASONS),
     )
 
 
@@ -130,7 +130,7 @@ def _complete(s: Seed, row: dict) -> None:
             ended_at=ended,
             id=s.writer.next_id(ActivityReport),
             thank_you_yen=int(paid),
-            notes=REPORT_NOTES[s.rng.randrange(len(REPORT_NOTES))],
+            notes=s.pick(REPORT_NOTES),
             filed_at=filed,
             filed_by_id=row["helper_id"],
             confirmed_at=confirmed,
@@ -145,7 +145,7 @@ def _children_of(s: Seed, asked) -> list:
         return []
     children = asked.children
     if len(children) == 1 or s.chance(0.7):
-        return [children[s.rng.randrange(len(children))]]
+        return [s.pick(children)]
     return s.rng.sample(children, 2)
 
 
@@ -176,13 +176,13 @@ def _thread(s: Seed, area, row, helper: int, at: datetime, *, chosen_at) -> None
     thread_id = s.writer.next_id(Thread)
     said = []
     if s.chance(0.7):
-        said.append((at, helper, OFFER_MESSAGES[s.rng.randrange(len(OFFER_MESSAGES))]))
+        said.append((at, helper, s.pick(OFFER_MESSAGES)))
     if chosen_at is not None:
         until = min(row["start_at"], s.last_moment)
-        moments = sorted(s.between(chosen_at, until) for _ in range(s.rng.randrange(1, 4)))
+        moments = sorted(s.between(chosen_at, until) for _ in range(s.number(1, 4)))
         for n, moment in enumerate(moments):
             author = row["requester_id"] if n % 2 == 0 else helper
-            said.append((moment, author, CHAT[s.rng.randrange(len(CHAT))]))
+            said.append((moment, author, s.pick(CHAT)))
     s.writer.add(
         Thread,
         thread_values(

@@ -141,25 +141,24 @@ def seed_households(s: Seed) -> None:
 
 
 def _household(s: Seed, area: AreaInfo, created_at) -> None:
-    rng = s.rng
     household = HouseholdInfo(
         id=s.writer.next_id(Household), area=area.index, created_at=created_at
     )
     via, consent = s.weighted(VIA, VIA_WEIGHTS)
     entered_by = area.coordinator_id if via != "self" else None
-    block = f"{rng.randrange(1, 10)}-{rng.randrange(1, 30)}-{rng.randrange(1, 9)}"
+    block = f"{s.number(1, 10)}-{s.number(1, 30)}-{s.number(1, 9)}"
     s.writer.add(
         Household,
         household_values(
             area.id,
             id=household.id,
-            postal_code=f"{area.postal_prefix}{rng.randrange(100):02d}",
+            postal_code=f"{area.postal_prefix}{s.below(100):02d}",
             address=f"{area.name}{block}",
             created_at=created_at,
             created_by_id=entered_by,
         ),
     )
-    family = FAMILY[rng.randrange(len(FAMILY))]
+    family = s.pick(FAMILY)
     for n in range(s.weighted(*ADULTS)):
         account = n == 0 or s.chance(OTHER_ADULT_HAS_ACCOUNT)
         _adult(s, area, household, family, account, via, consent, entered_by)
@@ -170,9 +169,8 @@ def _household(s: Seed, area: AreaInfo, created_at) -> None:
 
 
 def _adult(s: Seed, area, household, family, account, via, consent, entered_by) -> None:
-    rng = s.rng
     person_id = s.writer.next_id(Person)
-    given, given_kana = ADULT_GIVEN[rng.randrange(len(ADULT_GIVEN))]
+    given, given_kana = s.pick(ADULT_GIVEN)
     created_at = household.created_at + timedelta(minutes=len(household.adults))
     number = next(s.member_numbers) if account else None
     phone = f"090{(person_id * 7919 + 12345) % 100_000_000:08d}" if s.chance(0.9) else None
@@ -211,7 +209,7 @@ def _child(s: Seed, household: HouseholdInfo, family) -> None:
     rng = s.rng
     age_months = int(156 * rng.random() ** 1.3)  # 0 to 12 years, more little ones
     year, month = divmod(s.today.year * 12 + s.today.month - 1 - age_months, 12)
-    given, given_kana = CHILD_GIVEN[rng.randrange(len(CHILD_GIVEN))]
+    given, given_kana = s.pick(CHILD_GIVEN)
     child = ChildInfo(s.writer.next_id(Child), year, month + 1)
     born = s.at(s.today.replace(year=year, month=month + 1, day=1), 12) + timedelta(days=10)
     s.writer.add(
@@ -223,7 +221,7 @@ def _child(s: Seed, household: HouseholdInfo, family) -> None:
             kana=f"{family[1]} {given_kana}",
             birth_year=child.birth_year,
             birth_month=child.birth_month,
-            care_notes=CARE_NOTES[rng.randrange(len(CARE_NOTES))] if s.chance(0.08) else None,
+            care_notes=s.pick(CARE_NOTES) if s.chance(0.08) else None,
             created_at=min(max(household.created_at, born), s.last_moment),
         ),
     )
