@@ -102,6 +102,11 @@ def test_accounts_file_names_rows_that_exist(runner, tmp_path):
     assert db.session.scalar(select(func.count()).where(Message.thread_id == thread.id)) >= 2
     assert accounts["help_pages"] >= 1
     _check_events(accounts, area_id)
+    newcomer = make_person()  # ids (PostgreSQL: the sequences) continue after the seed's
+    assert (
+        newcomer.id > member.id
+        and db.session.get(Area, area_id).id < newcomer.memberships[0].area_id
+    )
 
 
 def _check_events(accounts: dict, area_id: int) -> None:
