@@ -79,9 +79,9 @@ def seed_scale(*, households: int, seed: int = 1, today: date | None = None, rep
             _timed(report, name, lambda step=step: (step(state), writer.flush()))
         _timed(report, "creating indexes", writer.create_indexes)
         writer.advance_sequences()
-    _timed(report, "ANALYZE", _analyze)
     for name, step in AFTER_COMMIT:
         _timed(report, name, lambda step=step: step(state))
+    _timed(report, "ANALYZE", _analyze)
     return state
 
 
