@@ -245,3 +245,25 @@ def test_sign_in_page_lists_demo_accounts_only_in_demo_mode(app, client):
 def test_password_field_never_prefilled(client, member):
     html = client.get("/sign-in").get_data(as_text=True)
     assert re.search(r'<input[^>]*type="password"[^>]*value="[^"]+"', html) is None
+
+
+def test_a_fragment_asked_for_without_a_session_sends_the_whole_window_to_sign_in(client):
+    """The unread count is refreshed every minute: when the session has ended, the sign-in
+    page must not be swapped into the header, the browser goes there and comes back."""
+    here = "http://localhost/help-requests?kind=pickup"
+    fragment = client.get(
+        "/notifications/count", headers={"HX-Request": "true", "HX-Current-URL": here}
+    )
+    assert fragment.status_code == 401 and "Location" not in fragment.headers
+    assert fragment.headers["HX-Redirect"] == "/sign-in?next=%2Fhelp-requests%3Fkind%3Dpickup"
+    sneaky = client.get(
+        "/notifications/count",
+        headers={"HX-Request": "true", "HX-Current-URL": "http://localhost//evil.example/"},
+    )
+    assert sneaky.headers["HX-Redirect"] == "/sign-in?next=%2F"
+    # Whole pages (plain or boosted) are redirected as usual.
+    for headers in ({}, {"HX-Request": "true", "HX-Boosted": "true"}):
+        page = client.get("/notifications", headers=headers)
+        assert page.status_code == 302
+        assert page.headers["Location"] == "/sign-in?next=%2Fnotifications"
+    assert "ログインしてください" in client.get("/sign-in").get_data(as_text=True)

@@ -140,3 +140,31 @@ def test_page_shell_is_readable_and_keyboard_friendly(page, audit, member):
     for chrome in (".site-header", ".site-nav", ".site-footer", ".skip-link"):
         expect(page.locator(chrome)).to_be_hidden()
     expect(page.locator("h1")).to_be_visible()
+
+
+def test_a_fragment_after_the_session_ended_takes_the_window_to_sign_in(page, audit, member):
+    """Signed out in another tab, the header's unread count refreshes: the browser goes to the
+    sign-in page (not a sign-in page squeezed into the header) and comes back after it."""
+    page.goto("/sign-in?next=/offers")
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill(member.member_number)
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(re.compile("/offers$"))
+    other_tab = page.context.new_page()
+    other_tab.goto("/")
+    other_tab.get_by_role("button", name="ログアウト").click()
+    expect(other_tab.get_by_role("link", name="ログイン").first).to_be_visible()
+    other_tab.close()
+
+    page.evaluate(  # what the header's `every 60s` trigger does
+        "htmx.ajax('GET', '/notifications/count',"
+        " {target: '#notification-count', swap: 'outerHTML'})"
+    )
+    expect(page).to_have_url(re.compile(r"/sign-in\?next=%2Foffers$"))
+    expect(page.locator("h1")).to_have_text("ログイン")
+    expect(page.locator(".site-header h1")).to_have_count(0)
+    audit(page)
+    page.get_by_label("会員番号、電話番号、またはメールアドレス").fill(member.member_number)
+    page.get_by_label("パスワード").fill("password123")
+    page.get_by_role("button", name="ログイン").click()
+    expect(page).to_have_url(re.compile("/offers$"))

@@ -430,6 +430,8 @@ def _row_counts() -> dict[str, int]:
 def _status(response) -> str | int:
     if response.status_code == 302 and "/sign-in" in response.headers.get("Location", ""):
         return SIGN_IN
+    if response.status_code == 401 and "/sign-in" in response.headers.get("HX-Redirect", ""):
+        return SIGN_IN  # a fragment: htmx loads the sign-in page in the whole window
     return response.status_code
 
 
