@@ -166,3 +166,33 @@ def test_whole_numbers_are_grouped_as_babel_does(app, lang):
     for value in (0, 7, 999, 1000, 65536, 1234567, -4321):
         assert format_number(value, lang) == format_decimal(value, locale=lang)
     assert format_number(1234.5, lang) == format_decimal(1234.5, locale=lang)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_remembered_dates_and_times_read_as_babel_writes_them(app, lang):
+    """Dates and times are formatted once per day or minute and remembered: the text is what
+    Babel writes for that moment in the town's time, whichever moment came first."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from babel.dates import format_date, format_time
+
+    tokyo = ZoneInfo("Asia/Tokyo")
+    date_pattern = {"ja": "y年M月d日(E)", "en": "EEE d MMMM y"}[lang]
+    short_pattern = {"ja": "M月d日(E)", "en": "EEE d MMM"}[lang]
+    time_pattern = {"ja": "H:mm", "en": "h:mm a"}[lang]
+    with app.test_request_context("/"):
+        moment = datetime(2026, 12, 31, 14, 0, tzinfo=UTC)  # 23:00 in Tokyo, then midnight
+        for step in range(0, 48 * 60, 37):
+            utc = moment + timedelta(minutes=step)
+            local = utc.astimezone(tokyo)
+            assert i18n.format_date_long(utc, lang) == format_date(local, date_pattern, locale=lang)
+            assert i18n.format_date_short(utc, lang) == format_date(
+                local, short_pattern, locale=lang
+            )
+            assert i18n.format_time_short(utc, lang) == format_time(
+                local, time_pattern, locale=lang
+            )
+            assert i18n.format_date_long(local.date(), lang) == format_date(
+                local.date(), date_pattern, locale=lang
+            )

@@ -5,6 +5,7 @@ browser's Accept-Language, else Japanese.
 """
 
 from datetime import date, datetime, time
+from functools import lru_cache
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
@@ -47,22 +48,37 @@ _TIME_PATTERNS = {"ja": "H:mm", "en": "h:mm a"}
 _MONTH_PATTERNS = {"ja": "y年M月", "en": "MMMM y"}
 
 
+# Babel takes tens of microseconds per date or time, and pages print the same few days and
+# times over and over. The patterns hold no time zone and no seconds: the day (or the hour
+# and minute) in the town's time, the pattern and the language decide the text.
+@lru_cache(maxsize=4096)
+def _babel_date(day: date, pattern: str, lang: str) -> str:
+    return format_date(day, pattern, locale=lang)
+
+
+@lru_cache(maxsize=1024)
+def _babel_time(hour: int, minute: int, pattern: str, lang: str) -> str:
+    return format_time(time(hour, minute), pattern, locale=lang)
+
+
+def _local_day(value: date | datetime) -> date:
+    value = _to_local(value)
+    return value.date() if isinstance(value, datetime) else value
+
+
 def format_date_long(value: date | datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
     lang = lang or current_lang()
-    value = _to_local(value)
-    return format_date(value, _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"]), locale=lang)
+    return _babel_date(_local_day(value), _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"]), lang)
 
 
 def format_date_short(value: date | datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
     lang = lang or current_lang()
-    value = _to_local(value)
-    return format_date(
-        value, _SHORT_DATE_PATTERNS.get(lang, _SHORT_DATE_PATTERNS["en"]), locale=lang
-    )
+    pattern = _SHORT_DATE_PATTERNS.get(lang, _SHORT_DATE_PATTERNS["en"])
+    return _babel_date(_local_day(value), pattern, lang)
 
 
 def format_month(value: date | datetime | None, lang: str | None = None) -> str:
@@ -79,7 +95,8 @@ def format_time_short(value: time | datetime | None, lang: str | None = None) ->
         return ""
     lang = lang or current_lang()
     value = _to_local(value)
-    return format_time(value, _TIME_PATTERNS.get(lang, _TIME_PATTERNS["en"]), locale=lang)
+    pattern = _TIME_PATTERNS.get(lang, _TIME_PATTERNS["en"])
+    return _babel_time(value.hour, value.minute, pattern, lang)
 
 
 def format_datetime_long(value: datetime | None, lang: str | None = None) -> str:
