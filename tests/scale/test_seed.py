@@ -271,3 +271,24 @@ def test_rows_read_back_through_the_orm(seeded):
     assert isinstance(signup.children_ages, list) and len(signup.children_ages) == signup.children
     person = db.session.scalars(select(Person).where(Person.member_number.is_not(None))).first()
     assert len(person.member_number) == 8 and person.session_token
+
+
+def test_the_dashboard_tallies_count_every_row(seeded):
+    from webapp.events.models import Signup
+    from webapp.help_requests.models import HelpRequest, RequestStatus
+    from webapp.reports.models import AreaMonth, AreaMonthKind
+
+    def total(column):
+        return db.session.scalar(select(func.coalesce(func.sum(column), 0)))
+
+    def rows(model, *where):
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+    assert total(AreaMonth.requests_posted) == rows(HelpRequest) > 0
+    assert total(AreaMonth.requests_completed) == rows(
+        HelpRequest, HelpRequest.status == RequestStatus.completed
+    )
+    assert total(AreaMonthKind.posted) == rows(HelpRequest)
+    assert total(AreaMonth.members_joined) == rows(Membership)
+    assert total(AreaMonth.households_joined) == HOUSEHOLDS
+    assert total(AreaMonth.attendance_groups) == rows(Signup, Signup.checked_in_at.is_not(None))
