@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from webapp import create_app
 from webapp.config import TestConfig
-from webapp.extensions import db, limiter
+from webapp.extensions import cache, db, limiter
 
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -95,6 +95,7 @@ def _app_context(app):
     """Every test runs inside an app context, on empty tables, with fresh rate limits."""
     with app.app_context():
         limiter.reset()
+        cache.clear()
         yield
         db.session.rollback()
         db.session.remove()

@@ -27,7 +27,7 @@ def create_app(config=None) -> Flask:
 
     from . import db as database
     from . import i18n, models  # noqa: F401  (models: every table known to Alembic)
-    from .extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from .extensions import babel, cache, csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
     database.init_app(app)
@@ -37,6 +37,7 @@ def create_app(config=None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
+    cache.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)
     i18n.init_app(app)
 

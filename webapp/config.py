@@ -77,6 +77,11 @@ class Config:
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
     RATELIMIT_STORAGE_URI = "memory://"
+    # Rendered dashboard figures (reports/caching.py): in each worker's memory, or in Redis
+    # (CACHE_REDIS_URL) so that the workers share them.
+    CACHE_TYPE = "SimpleCache"
+    CACHE_DEFAULT_TIMEOUT = 60
+    CACHE_THRESHOLD = 500
     RATELIMIT_HEADERS_ENABLED = False
     RATELIMIT_ENABLED = True
     # Failed sign-ins allowed per account, and per address (a help desk shares one address).
@@ -134,6 +139,10 @@ def from_environment() -> dict:
     ):
         if os.environ.get(name):
             values[name] = os.environ[name]
+    if os.environ.get("CACHE_REDIS_URL"):
+        values["CACHE_TYPE"] = "RedisCache"
+        values["CACHE_REDIS_URL"] = os.environ["CACHE_REDIS_URL"]
+        values["CACHE_KEY_PREFIX"] = "otagai:"
     if os.environ.get("OTAGAI_PROXY_COUNT"):
         values["PROXY_COUNT"] = int(os.environ["OTAGAI_PROXY_COUNT"])
     for name in ("MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_FROM", "SITE_URL"):

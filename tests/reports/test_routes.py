@@ -3,6 +3,7 @@ htmx fragments, what the exports hold (and do not hold), and bounded queries."""
 
 import csv
 import io
+import re
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -17,7 +18,7 @@ from webapp.areas.models import Role
 from webapp.clock import TOWN_TZ
 from webapp.clock import now as clock_now
 from webapp.events import checkin
-from webapp.extensions import db
+from webapp.extensions import cache, db
 from webapp.help_requests.models import RequestStatus
 from webapp.reports.periods import add_months
 
@@ -144,7 +145,7 @@ def test_admin_sees_every_area_and_the_sum(town, make_client, app):
     client = _client(make_client, town["admin"])
     with rendered(app) as templates:
         page = client.get("/dashboard").get_data(as_text=True)
-    assert templates[0] == "reports/index.html"
+    assert {"reports/index.html", "reports/_overview.html"} <= set(templates)
     assert "すべての地域" in page and "美園" in page and "日野（一般）" in page
 
 
@@ -197,7 +198,7 @@ def test_the_period_form_swaps_only_the_figures_for_htmx(town, make_client, app)
     assert "HX-Request" in response.headers["Vary"]
     with rendered(app) as templates:
         client.get(url)
-    assert templates[0] == "reports/area.html"
+    assert templates[0] == "reports/area.html"  # the figures were kept from the first time
 
 
 def test_the_area_page_shows_figures_charts_tables_and_kpis(town, make_client):
@@ -306,6 +307,7 @@ def test_area_page_queries_do_not_grow_with_the_data(town, make_client):
     client = _client(make_client, town["coordinator"])
     url = f"/dashboard/areas/{town['misono'].id}"
     client.get(url)
+    cache.clear()  # count the queries of drawing the figures, not of a kept copy
     with count_queries() as few:
         client.get(url)
     for _ in range(30):
@@ -316,6 +318,55 @@ def test_area_page_queries_do_not_grow_with_the_data(town, make_client):
     for _ in range(8):
         make_signup(event, status="waitlisted")
     db.session.commit()
+    cache.clear()
     with count_queries() as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def _households(html: str) -> int:
+    return int(re.search(r"登録世帯</dt>\s*<dd>([\d,]+)", html).group(1))
+
+
+def test_figures_are_kept_a_minute_and_redrawn_at_once_after_anything_recorded(
+    town, make_client, app, monkeypatch
+):
+    from webapp import clock
+    from webapp.audit import log_action
+
+    client = _client(make_client, town["coordinator"])
+    url = f"/dashboard/areas/{town['misono'].id}"
+    before = _households(client.get(url).get_data(as_text=True))
+    with rendered(app) as templates, count_queries() as queries:
+        client.get(url)
+    assert "reports/_area_figures.html" not in templates  # kept, not drawn again
+    assert len(queries) <= 5  # the person and memberships, unread count, area, audit mark
+
+    # A household joins without anything in the audit log: the kept figures stay a minute.
+    resident(town["misono"], clock_now())
+    db.session.commit()
+    assert _households(client.get(url).get_data(as_text=True)) == before
+    # Something recorded in the area's audit log: drawn again at once.
+    log_action(town["coordinator"], "area.updated", town["misono"], area_id=town["misono"].id)
+    db.session.commit()
+    assert _households(client.get(url).get_data(as_text=True)) == before + 1
+    # And without: once the minute is over.
+    resident(town["misono"], clock_now())
+    db.session.commit()
+    assert _households(client.get(url).get_data(as_text=True)) == before + 1
+    later = clock_now() + timedelta(seconds=61)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert _households(client.get(url).get_data(as_text=True)) == before + 2
+
+
+def test_kept_figures_are_not_shared_between_languages_periods_or_areas(town, make_client):
+    client = _client(make_client, town["admin"])
+    misono, hino = town["misono"].id, town["hino"].id
+    japanese = client.get(f"/dashboard/areas/{misono}").get_data(as_text=True)
+    client.post_form("/language", {"lang": "en", "next": "/"})
+    english = client.get(f"/dashboard/areas/{misono}").get_data(as_text=True)
+    assert "解決率" in japanese and "Resolution rate" in english and "解決率" not in english
+    other = client.get(f"/dashboard/areas/{hino}").get_data(as_text=True)
+    assert "Hino" in other and "Misono" not in other.split("<main")[1]
+    spring = client.get(f"/dashboard/areas/{misono}?from=2026-04&to=2026-06").get_data(as_text=True)
+    assert "April 2026 to June 2026 at a glance" in spring

@@ -4,9 +4,10 @@ attention, the figures as CSV, and the monthly report PDF for the town meeting.
 Coordinators see their own areas (403 for the others); admins see every area.
 """
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from .. import clock
 from ..areas.models import Area, Role
@@ -14,9 +15,10 @@ from ..extensions import db
 from ..i18n import current_lang
 from ..pdf import pdf_response
 from ..web.auth import require_area_role, role_required
-from ..web.htmx import render
+from ..web.htmx import is_partial
 from ..web.templating import add_nav_item
 from .attention import needing_attention
+from .caching import audit_mark, kept
 from .dashboard import charts_for, events_of, page_of_areas, percent
 from .export import figures_csv
 from .figures import area_report, reports_for
@@ -67,6 +69,18 @@ def _csv_response(body: bytes, name: str, period: Period):
     return response
 
 
+def _asked() -> tuple:
+    """What the request asked, as typed: part of every cache key."""
+    return request.args.get("from", ""), request.args.get("to", ""), current_lang()
+
+
+def _page(page: str, *, status: int = 200, **context):
+    """The full page around the figures, or (to htmx) the figures alone."""
+    if is_partial():
+        return context["figures"], status
+    return render_template(page, **context), status
+
+
 @bp.get("")
 @role_required(Role.coordinator)
 def index():
@@ -75,15 +89,37 @@ def index():
     if scope is not None and len(scope) == 1:
         return redirect(url_for(".area", area_id=next(iter(scope)), **request.args))
     form, ok = _period_form()
-    areas, page, pages = page_of_areas(scope, request.args.get("page", 1, type=int))
-    context = {"form": form, "presets": _presets(".index"), "page_number": page, "pages": pages}
+    asked_page = request.args.get("page", 1, type=int)
+
+    def context() -> dict:
+        areas, page, pages = page_of_areas(scope, asked_page)
+        presets = _presets(".index")
+        return {
+            "form": form,
+            "presets": presets,
+            "areas": areas,
+            "page_number": page,
+            "pages": pages,
+        }
+
     if not ok:
-        return render("reports/index.html", reports=None, total=None, status=422, **context)
+        html = render_template("reports/_overview.html", reports=None, **context())
+        return _page("reports/index.html", status=422, form=form, figures=Markup(html))  # noqa: S704
     now, today = clock.now(), clock.today()
-    reports = reports_for(areas, form.period, now=now, today=today)
-    everyone = None if scope is None else _areas(scope)  # the sum: every area, or all mine
-    (total,) = reports_for(everyone, form.period, now=now, today=today, together=True)
-    return render("reports/index.html", reports=reports, total=total, **context)
+
+    def build() -> str:
+        values = context()
+        reports = reports_for(values["areas"], form.period, now=now, today=today)
+        everyone = None if scope is None else _areas(scope)  # the sum: every area, or all mine
+        (total,) = reports_for(everyone, form.period, now=now, today=today, together=True)
+        return render_template(
+            "reports/_overview.html", reports=reports, total=total, figures_at=now, **values
+        )
+
+    ids = None if scope is None else sorted(scope)
+    key = ("overview", ids, asked_page, *_asked(), today, audit_mark(ids))
+    figures = Markup(kept(key, now=now, build=build))  # noqa: S704  (our own template's output)
+    return _page("reports/index.html", form=form, figures=figures)
 
 
 @bp.get("/figures.csv")
@@ -93,9 +129,16 @@ def index_csv():
     form, ok = _period_form()
     if not ok:
         return redirect(url_for(".index", **request.args))
-    areas = _areas(_scope())
-    reports = reports_for(areas, form.period, now=clock.now(), today=clock.today(), by_kind=True)
-    return _csv_response(figures_csv(reports, lang=current_lang()), "otagai-areas", form.period)
+    scope = _scope()
+    now, today = clock.now(), clock.today()
+
+    def build() -> bytes:
+        reports = reports_for(_areas(scope), form.period, now=now, today=today, by_kind=True)
+        return figures_csv(reports, lang=current_lang())
+
+    ids = None if scope is None else sorted(scope)
+    body = kept(("csv", ids, *_asked(), today, audit_mark(ids)), now=now, build=build)
+    return _csv_response(body, "otagai-areas", form.period)
 
 
 def _area_page(area: Area, form: PeriodForm, ok: bool, month_form: MonthForm, status=200):
@@ -105,19 +148,25 @@ def _area_page(area: Area, form: PeriodForm, ok: bool, month_form: MonthForm, st
         "month_form": month_form,
         "presets": _presets(".area", area_id=area.id),
     }
-    if not ok:
-        return render("reports/area.html", "reports/_area_figures.html", status=422, **context)
-    now = clock.now()
-    report = area_report(area, form.period, now=now, today=clock.today())
-    return render(
-        "reports/area.html",
-        "reports/_area_figures.html",
-        report=report,
-        charts=charts_for(report, current_lang()),
-        attention=needing_attention([area.id], now=now),
-        status=status,
-        **context,
-    )
+    if not ok or month_form.errors:  # a form with errors is rare, and not kept
+        figures = Markup(render_template("reports/_area_figures.html", **context))  # noqa: S704
+        return _page("reports/area.html", status=422, figures=figures, **context)
+    now, today = clock.now(), clock.today()
+
+    def build() -> str:
+        report = area_report(area, form.period, now=now, today=today)
+        return render_template(
+            "reports/_area_figures.html",
+            report=report,
+            charts=charts_for(report, current_lang()),
+            attention=needing_attention([area.id], now=now),
+            figures_at=now,
+            **context,
+        )
+
+    key = ("area", area.id, *_asked(), today, audit_mark([area.id]))
+    figures = Markup(kept(key, now=now, build=build))  # noqa: S704  (our own template's output)
+    return _page("reports/area.html", status=status, figures=figures, **context)
 
 
 def _last_month_form() -> MonthForm:
@@ -142,9 +191,16 @@ def area_csv(area_id: int):
     form, ok = _period_form()
     if not ok:
         return redirect(url_for(".area", area_id=area.id, **request.args))
-    (report,) = reports_for([area], form.period, now=clock.now(), today=clock.today(), by_kind=True)
-    name = f"otagai-area-{area.id}"
-    return _csv_response(figures_csv([report], lang=current_lang()), name, form.period)
+    now, today = clock.now(), clock.today()
+
+    def build() -> bytes:
+        reports = reports_for([area], form.period, now=now, today=today, by_kind=True)
+        return figures_csv(reports, lang=current_lang())
+
+    body = kept(
+        ("area-csv", area.id, *_asked(), today, audit_mark([area.id])), now=now, build=build
+    )
+    return _csv_response(body, f"otagai-area-{area.id}", form.period)
 
 
 @bp.get("/areas/<int:area_id>/monthly-report.pdf")
