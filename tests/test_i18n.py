@@ -196,3 +196,10 @@ def test_remembered_dates_and_times_read_as_babel_writes_them(app, lang):
             assert i18n.format_date_long(local.date(), lang) == format_date(
                 local.date(), date_pattern, locale=lang
             )
+            end = utc + timedelta(minutes=90)
+            assert i18n.format_time_range(utc, end, lang) == " ".join(
+                [
+                    i18n.format_date_long(utc, lang),
+                    f"{i18n.format_time_short(utc, lang)}–{i18n.format_time_short(end, lang)}",
+                ]
+            )

@@ -6,11 +6,12 @@ browser's Accept-Language, else Japanese.
 
 from datetime import date, datetime, time
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask import current_app, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -30,14 +31,21 @@ def current_lang() -> str:
     return str(get_locale() or "ja")
 
 
-def _to_local(value):
-    """Datetimes are stored in UTC; people read them in the town's time zone."""
-    from flask_babel import get_timezone
+@lru_cache(maxsize=8)
+def _zoneinfo(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
 
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            return value
-        return value.astimezone(get_timezone())
+
+def _local_zone() -> ZoneInfo:
+    """Flask-Babel's time zone for the request, as the standard library's zone (which
+    converts several times faster than the pytz zone Flask-Babel hands out)."""
+    return _zoneinfo(str(get_timezone()))
+
+
+def _to_local(value, zone: ZoneInfo | None = None):
+    """Datetimes are stored in UTC; people read them in the town's time zone."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(zone or _local_zone())
     return value
 
 
@@ -99,6 +107,20 @@ def format_time_short(value: time | datetime | None, lang: str | None = None) ->
     return _babel_time(value.hour, value.minute, pattern, lang)
 
 
+def format_time_range(start: datetime, end: datetime, lang: str | None = None) -> str:
+    """When something happens within a day: 2026年11月22日(日) 15:00–17:00 (the start's day).
+    One call per row instead of three filters: lists print one on every line."""
+    lang = lang or current_lang()
+    zone = _local_zone()
+    start, end = _to_local(start, zone), _to_local(end, zone)
+    time_pattern = _TIME_PATTERNS.get(lang, _TIME_PATTERNS["en"])
+    return "{} {}–{}".format(
+        _babel_date(start.date(), _DATE_PATTERNS.get(lang, _DATE_PATTERNS["en"]), lang),
+        _babel_time(start.hour, start.minute, time_pattern, lang),
+        _babel_time(end.hour, end.minute, time_pattern, lang),
+    )
+
+
 def format_datetime_long(value: datetime | None, lang: str | None = None) -> str:
     if value is None:
         return ""
@@ -146,6 +168,7 @@ def init_app(app) -> None:
         date_short=format_date_short,
         month=format_month,
         time_short=format_time_short,
+        time_range=format_time_range,
         datetime_long=format_datetime_long,
         yen=format_yen,
         number=format_number,
