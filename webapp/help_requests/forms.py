@@ -1,17 +1,21 @@
 """Forms for requests: posting, filtering lists, the pre-meeting, the report, cancelling."""
 
+from functools import lru_cache
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..i18n import current_lang
 from ..threads.models import MAX_MESSAGE_LENGTH
 from ..web.fields import DateText, IntegerText, MultiCheckboxField, TextField, TimeText
 from .models import AUDIENCE_LABELS, CARE_KINDS, KIND_LABELS, Audience, RequestKind
 from .posting import Draft, recommended_thank_you
 
 KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in RequestKind]
+KIND_FILTER_CHOICES = [SelectChoice("", _l("All kinds")), *KIND_CHOICES]
 MAX_YEN = 100_000
 
 
@@ -132,17 +136,28 @@ class ListFilterForm(FlaskForm):
 
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice("", _l("All kinds")), *KIND_CHOICES],
+        choices=KIND_FILTER_CHOICES,
         validators=[Optional()],
         validate_choice=False,
     )
     day = DateText(_l("Day"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = _kind_filter_choices(current_lang())
 
     def kind_value(self) -> RequestKind | None:
         try:
             return RequestKind(self.kind.data) if self.kind.data else None
         except ValueError:
             return None
+
+
+@lru_cache(maxsize=4)
+def _kind_filter_choices(lang: str) -> tuple[SelectChoice, ...]:
+    """The kind menu of the list filters in the request's language, translated once: every
+    list page shows it, and a lazy label costs a translation lookup each time it prints."""
+    return tuple(SelectChoice(choice.value, str(choice.label)) for choice in KIND_FILTER_CHOICES)
 
 
 class OfferToHelpForm(FlaskForm):

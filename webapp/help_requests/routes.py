@@ -119,7 +119,9 @@ def mine():
     """Requests I made, or those I offered to help with."""
     form, kind, day, status = _list_filters()
     role = "helping" if request.args.get("role") == "helping" else "asked"
-    page = queries.my_requests(current_user, role=role, kind=kind, day=day, after=_after())
+    page = queries.my_requests(
+        current_user, today=_today(), role=role, kind=kind, day=day, after=_after()
+    )
     return _list(
         "help_requests/mine.html", form, page, status,
         role=role, hidden={"role": role} if role == "helping" else {},
@@ -137,7 +139,7 @@ def watch():
         area_id = db.session.scalar(db.select(db.func.min(Area.id)))
     require_area_role(area_id, Role.coordinator)
     form, kind, day, status = _list_filters()
-    page = queries.area_requests(area_id, kind=kind, day=day, after=_after())
+    page = queries.area_requests(area_id, today=_today(), kind=kind, day=day, after=_after())
     return _list(
         "help_requests/watch.html", form, page, status,
         area=db.get_or_404(Area, area_id), hidden={"area": area_id},
@@ -152,10 +154,15 @@ def _after() -> str | None:
 
 def _list(template: str, filters, page, status: int, **context):
     """A list page, or (to htmx) just its filters and results."""
+    now = _now()
     context = {"hidden": {}, "show_requester": True, **context}
     return render(
         template, "help_requests/_results.html",
-        filters=filters, results=page, now=_now(), action=request.path, status=status, **context,
+        filters=filters, results=page, now=now, action=request.path, status=status,
+        # Each name translated once per page, not once per card.
+        kind_labels={k: str(k.label) for k in {r.kind for r in page.items}},
+        status_labels={s: str(s.label) for s in {r.status_on(now) for r in page.items}},
+        **context,
     )  # fmt: skip
 
 

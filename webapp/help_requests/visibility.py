@@ -9,7 +9,7 @@ rule in SQL, for lists.
 
 from datetime import date, datetime
 
-from sqlalchemy import and_, false, or_
+from sqlalchemy import and_
 
 from ..areas.models import Role
 from ..connections.services import are_connected, connected_ids_query
@@ -59,35 +59,45 @@ def can_see_private_details(person, help_request: HelpRequest) -> bool:
     )
 
 
-def open_for_helper(person, *, now: datetime, today: date, not_before: datetime | None = None):
-    """SQL condition: open requests, not yet started, whose audience includes `person`.
+def helper_areas(person, *, today: date) -> tuple[list[int], list[int]]:
+    """The areas `person` belongs to, and those where they are a certified supporter: whose
+    requests to everyone in the area, or to its certified supporters, include them."""
+    return (
+        sorted({m.area_id for m in person.memberships}),
+        sorted({m.area_id for m in person.memberships if m.is_certified(today)}),
+    )
 
-    `not_before` (a page's keyset position) narrows the start to one bound on start_at, so
-    that the index range begins there: a deep page costs what the first one does.
+
+def open_for_helper(person_id, *, area_ids, certified_area_ids, starts) -> list:
+    """SQL conditions, one per audience that can include the person: open requests of
+    others, starting as `starts` says (a condition on start_at). A request has one audience,
+    so it matches at most one condition. `area_ids` and `certified_area_ids` (from
+    `helper_areas`) are None when the person has none; like `person_id` they may be values
+    or bind parameters (a list's statement is built once and run with each viewer's values).
+
+    Each condition starts from an indexed column (the requester's connections, the person
+    addressed, the areas): a list unions them and reads only the rows meant for the person,
+    however many requests the site holds.
     """
-    area_ids = sorted({m.area_id for m in person.memberships})
-    certified = sorted({m.area_id for m in person.memberships if m.is_certified(today)})
+    open_now = and_(
+        HelpRequest.status == RequestStatus.open, starts, HelpRequest.requester_id != person_id
+    )
     audiences = [
         and_(
+            HelpRequest.requester_id.in_(connected_ids_query(person_id)),
             HelpRequest.audience == Audience.connections,
-            HelpRequest.requester_id.in_(connected_ids_query(person.id)),
         ),
-        and_(HelpRequest.audience == Audience.person, HelpRequest.addressed_to_id == person.id),
-        and_(HelpRequest.audience == Audience.area, HelpRequest.area_id.in_(area_ids))
-        if area_ids
-        else false(),
-        and_(HelpRequest.audience == Audience.supporters, HelpRequest.area_id.in_(certified))
-        if certified
-        else false(),
+        and_(HelpRequest.addressed_to_id == person_id, HelpRequest.audience == Audience.person),
     ]
-    starts = (
-        HelpRequest.start_at >= not_before
-        if not_before is not None and not_before > now
-        else HelpRequest.start_at > now
-    )
-    return and_(
-        HelpRequest.status == RequestStatus.open,
-        starts,
-        HelpRequest.requester_id != person.id,
-        or_(*audiences),
-    )
+    if area_ids is not None:
+        audiences.append(
+            and_(HelpRequest.area_id.in_(area_ids), HelpRequest.audience == Audience.area)
+        )
+    if certified_area_ids is not None:
+        audiences.append(
+            and_(
+                HelpRequest.area_id.in_(certified_area_ids),
+                HelpRequest.audience == Audience.supporters,
+            )
+        )
+    return [and_(audience, open_now) for audience in audiences]
