@@ -9,7 +9,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..areas.models import Role
@@ -130,8 +130,13 @@ def new_member_number() -> str:
 
 
 def load_person(session_token: str) -> Person | None:
-    return db.session.scalar(
-        select(Person)
-        .options(selectinload(Person.memberships))
-        .where(Person.session_token == session_token)
+    """The signed-in person, with their memberships (every page checks roles): one query."""
+    return (
+        db.session.execute(
+            select(Person)
+            .options(joinedload(Person.memberships))
+            .where(Person.session_token == session_token)
+        )
+        .unique()
+        .scalar_one_or_none()
     )

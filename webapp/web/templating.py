@@ -3,7 +3,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -42,16 +42,28 @@ def add_nav_item(
 
 
 def nav_items():
-    """The main menu for the signed-in person: (endpoint, label) pairs they may use."""
+    """The main menu for the signed-in person: (endpoint, URL, label) of what they may use.
+
+    Every page shows it, so the URLs and labels of each possible menu are worked out once per
+    language and kept: a page only decides which entries the person may see.
+    """
     if not current_user.is_authenticated:
         return []
-    return [
-        (item.endpoint, str(item.label))
+    person = current_user._get_current_object()
+    allowed = tuple(
+        item.endpoint
         for item in NAV_ITEMS
-        if (item.role is None or current_user.has_role(item.role))
-        and (not item.admin_only or current_user.is_admin)
-        and (item.when is None or item.when(current_user))
-    ]
+        if (item.role is None or person.has_role(item.role))
+        and (not item.admin_only or person.is_admin)
+        and (item.when is None or item.when(person))
+    )
+    menus = current_app.extensions.setdefault("otagai_menus", {})
+    key = (current_lang(), allowed)
+    menu = menus.get(key)
+    if menu is None:
+        labels = {item.endpoint: item.label for item in NAV_ITEMS}
+        menu = menus[key] = [(e, url_for(e), str(labels[e])) for e in allowed]
+    return menu
 
 
 def _demo_accounts():
