@@ -33,10 +33,14 @@ def build_manifest(static_folder: str) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def asset_url(path: str) -> str:
-    forward = current_app.extensions["otagai_assets"][0]
     if current_app.debug:  # files change while developing: hash them afresh
         forward = build_manifest(current_app.static_folder)[0]
-    return url_for("assets.serve", name=forward.get(path, path))
+        return url_for("assets.serve", name=forward.get(path, path))
+    urls = current_app.extensions["otagai_asset_urls"]  # every page asks for the same few
+    if path not in urls:
+        forward = current_app.extensions["otagai_assets"][0]
+        urls[path] = url_for("assets.serve", name=forward.get(path, path))
+    return urls[path]
 
 
 @bp.get("/assets/<path:name>")
@@ -55,5 +59,6 @@ def serve(name: str):
 
 def init_app(app) -> None:
     app.extensions["otagai_assets"] = build_manifest(app.static_folder)
+    app.extensions["otagai_asset_urls"] = {}
     app.register_blueprint(bp)
     app.jinja_env.globals["asset_url"] = asset_url
