@@ -152,6 +152,21 @@ def test_event_from_flyer_to_the_door(request, new_page, audit, coordinator, js)
     expect(staff.locator("#event-door-counts")).to_contain_text("1 / 1 組が受付済み")
     expect(staff.locator("#flash-messages")).to_contain_text("山田 花子さんを受付しました。")
     audit(staff)
+    # A mistake: undo it, then check in again. With htmx the swapped row's button keeps
+    # the keyboard focus.
+    undo = staff.get_by_role("button", name="山田 花子さんの受付を取り消す")
+    undo.click()
+    flash = staff.locator("#flash-messages")
+    expect(flash).to_contain_text("山田 花子さんの受付を取り消しました。")
+    expect(staff.locator("#event-door-counts")).to_contain_text("0 / 1 組が受付済み")
+    check_in = staff.get_by_role("button", name="山田 花子さんを受付する")
+    if js:
+        expect(check_in).to_be_focused()
+    else:
+        expect(staff).to_have_url(re.compile(r"q=%E3%82%84.*#event-signup-"))
+    check_in.click()
+    expect(staff.locator(".door-row", has_text="山田 花子")).to_contain_text("受付済み")
+    expect(staff.locator("#event-door-counts")).to_contain_text("1 / 1 組が受付済み")
 
     # A walk-in who would like to become a member.
     staff.get_by_role("link", name="当日参加の人を追加").click()

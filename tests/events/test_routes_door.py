@@ -4,7 +4,9 @@ attendance from paper."""
 import pytest
 from sqlalchemy import select
 
+from tests.conftest import count_queries
 from tests.factories import make_signup
+from webapp.events import checkin
 from webapp.events.models import Signup, SignupStatus
 from webapp.extensions import db
 
@@ -20,27 +22,57 @@ def door(town, signed_in):
     return town
 
 
+def test_the_list_is_one_form_with_a_button_per_family(door):
+    c, hanako, ichiro = door["client"], door["hanako"], door["ichiro"]
+    c.post_form(f"{door['base']}/check-in", {"signup": ichiro.id})
+    html = c.get(f"{door['base']}/check-in").get_data(as_text=True)
+    results = html[html.index('<div id="event-door-results"') :]
+    assert results.count("<form") == 1 and results.count('name="csrf_token"') == 1
+    assert f'<form method="post" action="{door["base"]}/check-in"' in results
+    assert f'data-hx-post="{door["base"]}/check-in" data-hx-swap="none"' in results
+    # Each family's button carries its signup; the undo button posts to its own address.
+    assert (
+        f'<button type="submit" id="event-signup-{hanako.id}-button" name="signup" '
+        f'value="{hanako.id}" class="button door-row__button" '
+        'aria-label="山田 花子さんを受付する">受付する</button>'
+    ) in results
+    assert (
+        f'id="event-signup-{ichiro.id}-button" name="signup" value="{ichiro.id}" '
+        f'formaction="{door["base"]}/undo-check-in"'
+    ) in results
+    assert "大人 1人・子ども 2人" in results and hanako.code in results
+    # By reading: サトウ before ヤマダ.
+    assert results.index("佐藤 一郎") < results.index("山田 花子")
+
+
 def test_htmx_check_in_returns_the_row_counts_and_message(door):
     c, hanako = door["client"], door["hanako"]
-    response = c.post_form(f"{door['base']}/signups/{hanako.id}/check-in", {"q": "山田"}, htmx=True)
+    url = f"{door['base']}/check-in"
+    response = c.post_form(url, {"signup": hanako.id, "q": "山田"}, htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "<html" not in html
     assert html.lstrip().startswith(
-        f'<li class="door-row door-row--in" id="event-signup-{hanako.id}"'
+        f'<li class="door-row door-row--in" id="event-signup-{hanako.id}" data-hx-swap-oob="true">'
     )
     assert 'id="event-door-counts"' in html and 'data-hx-swap-oob="true"' in html
     assert '<div id="flash-messages" data-hx-swap-oob="innerHTML">' in html
     assert "山田 花子さんを受付しました。" in html
-    assert "undo-check-in" in html and 'name="q" value="山田"' in html
+    assert f'formaction="{door["base"]}/undo-check-in"' in html
+    assert 'aria-label="山田 花子さんの受付を取り消す"' in html
     assert ">1</span> / 2 組が受付済み" in html
-    again = c.post_form(f"{door['base']}/signups/{hanako.id}/check-in", htmx=True)
+    again = c.post_form(url, {"signup": hanako.id}, htmx=True)
     assert "山田 花子さんはすでに受付済みです。" in again.get_data(as_text=True)
     assert ">1</span> / 2 組が受付済み" in again.get_data(as_text=True)
+    undone = c.post_form(f"{door['base']}/undo-check-in", {"signup": hanako.id}, htmx=True)
+    html = undone.get_data(as_text=True)
+    assert html.lstrip().startswith(f'<li class="door-row" id="event-signup-{hanako.id}"')
+    assert "山田 花子さんの受付を取り消しました。" in html
+    assert ">0</span> / 2 組が受付済み" in html
 
 
 def test_plain_form_check_in_redirects_back_to_the_search(door):
     c, ichiro = door["client"], door["ichiro"]
-    response = c.post_form(f"{door['base']}/signups/{ichiro.id}/check-in", {"q": "佐藤"})
+    response = c.post_form(f"{door['base']}/check-in", {"signup": ichiro.id, "q": "佐藤"})
     assert response.status_code == 302
     location = response.headers["Location"]
     assert location.startswith(f"{door['base']}/check-in?q=") and location.endswith(
@@ -48,9 +80,10 @@ def test_plain_form_check_in_redirects_back_to_the_search(door):
     )
     page = c.get(location.split("#")[0]).get_data(as_text=True)
     assert "佐藤 一郎さんを受付しました。" in page and "山田 花子" not in page
+    assert 'name="q" value="佐藤"' in page
     db.session.refresh(ichiro)
     assert ichiro.is_checked_in
-    undo = c.post_form(f"{door['base']}/signups/{ichiro.id}/undo-check-in")
+    undo = c.post_form(f"{door['base']}/undo-check-in", {"signup": ichiro.id})
     assert undo.status_code == 302
     db.session.refresh(ichiro)
     assert not ichiro.is_checked_in
@@ -59,8 +92,52 @@ def test_plain_form_check_in_redirects_back_to_the_search(door):
 def test_a_cancelled_signup_is_not_checked_in(door):
     gone = make_signup(door["event"], status=SignupStatus.cancelled)
     db.session.commit()
-    response = door["client"].post_form(f"{door['base']}/signups/{gone.id}/check-in", htmx=True)
+    response = door["client"].post_form(f"{door['base']}/check-in", {"signup": gone.id}, htmx=True)
     assert "キャンセルされた申し込みは受付できません" in response.get_data(as_text=True)
+
+
+def test_the_row_shows_needs_waiting_and_walk_ins_who_would_join(door):
+    event, c = door["event"], door["client"]
+    waiting = make_signup(
+        event, name="待つ 人", status=SignupStatus.waitlisted, allergies="卵", childcare_needed=True
+    )
+    joining = make_signup(
+        event, name="入る 人", phone="09055556666", status=SignupStatus.walk_in,
+        wants_membership=True,
+    )  # fmt: skip
+    db.session.commit()
+    c.post_form(f"{door['base']}/check-in", {"signup": joining.id})
+    html = c.get(f"{door['base']}/check-in").get_data(as_text=True)
+    row = html[html.index(f'id="event-signup-{waiting.id}"') :].split("</li>")[0]
+    assert "キャンセル待ち" in row and "託児" in row and "アレルギー： 卵" in row
+    row = html[html.index(f'id="event-signup-{joining.id}"') :].split("</li>")[0]
+    assert "当日参加" in row and "会員登録を希望" in row
+    assert "/help-desk/" in row and "phone=09055556666" in row and "受付済み" in row
+
+
+def test_the_door_takes_a_fixed_number_of_queries(door):
+    c, event = door["client"], door["event"]
+    url = f"{door['base']}/check-in"
+
+    def measure():
+        c.get(url)  # the session, the language and the CSRF token are settled first
+        with count_queries() as statements:
+            page = c.get(url)
+            fragment = c.get(f"{url}?q=ヤマダ", headers={"HX-Request": "true"})
+            counts = c.get(f"{url}/counts")
+        assert page.status_code == fragment.status_code == counts.status_code == 200
+        return len(statements), page.get_data(as_text=True)
+
+    small, _html = measure()
+    for n in range(60):
+        arrived = make_signup(event, name=f"山田 {n:02d}", children_ages=[3, 5])
+        if n % 3 == 0:
+            checkin.check_in(arrived, actor=door["coordinator"])
+    db.session.commit()
+    large, html = measure()
+    assert large == small
+    assert html.count('<li class="door-row') == 62
+    assert html.count('<li class="door-row door-row--in"') == 20
 
 
 def test_search_answers_htmx_with_the_results_only(door):

@@ -83,8 +83,8 @@ def test_each_role_reaches_only_its_pages(
 
 
 POSTS = [
-    ("/manage/events/{e}/signups/{s}/check-in", RUNS_THE_EVENT, {}),
-    ("/manage/events/{e}/signups/{s}/undo-check-in", RUNS_THE_EVENT, {}),
+    ("/manage/events/{e}/check-in", RUNS_THE_EVENT, {"signup": "{s}"}),
+    ("/manage/events/{e}/undo-check-in", RUNS_THE_EVENT, {"signup": "{s}"}),
     ("/manage/events/{e}/signups/{s}/cancel", RUNS_THE_EVENT, {}),
     ("/manage/events/{e}/status", RUNS_THE_EVENT, {"to": "closed"}),
     ("/manage/events/{e}/status", COORDINATES_IT, {"to": "cancelled"}),
@@ -101,6 +101,7 @@ def test_each_role_may_only_change_what_it_runs(
     client, signed_in, staffed, who, pattern, allowed, data
 ):
     url = pattern.format(e=staffed["event"].id, s=staffed["signup"].id)
+    data = {key: value.format(s=staffed["signup"].id) for key, value in data.items()}
     c = _client(who, client, signed_in, staffed)
     response = c.post_form(url, data, htmx="check-in" in url)
     if who == "guest":
@@ -117,8 +118,12 @@ def test_a_signup_of_another_event_is_not_found(signed_in, staffed):
     db.session.commit()
     c = signed_in(staffed["coordinator"])
     event_id = staffed["event"].id
-    for action in ("check-in", "undo-check-in", "cancel"):
-        url = f"/manage/events/{event_id}/signups/{stranger.id}/{action}"
+    url = f"/manage/events/{event_id}/signups/{stranger.id}/cancel"
+    assert c.post_form(url, htmx=True).status_code == 404
+    for action in ("check-in", "undo-check-in"):
+        url = f"/manage/events/{event_id}/{action}"
+        assert c.post_form(url, {"signup": stranger.id}, htmx=True).status_code == 404
+        assert c.post_form(url, {"signup": "x"}, htmx=True).status_code == 404
         assert c.post_form(url, htmx=True).status_code == 404
     assert c.get("/manage/events/999999").status_code == 404
 

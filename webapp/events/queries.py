@@ -6,7 +6,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from .. import clock
@@ -219,18 +219,29 @@ class Counts:
         return self.confirmed_groups + self.walk_in_groups
 
 
-def counts(event: Event) -> Counts:
-    arrived = case((Signup.checked_in_at.is_not(None), 1), else_=0)
-    rows = db_rows(
-        select(
-            Signup.status,
-            arrived,
-            func.count(Signup.id),
-            func.coalesce(func.sum(Signup.adults + Signup.children), 0),
-        )
-        .where(Signup.event_id == event.id, Signup.status != SignupStatus.cancelled)
-        .group_by(Signup.status, arrived)
+_ARRIVED = case((Signup.checked_in_at.is_not(None), 1), else_=0)
+_COUNTS = (
+    select(
+        Signup.status,
+        _ARRIVED,
+        func.count(Signup.id),
+        func.coalesce(func.sum(Signup.adults + Signup.children), 0),
     )
+    .where(Signup.event_id == bindparam("event_id"), Signup.status != SignupStatus.cancelled)
+    .group_by(Signup.status, _ARRIVED)
+)
+
+
+def read_rows(statement, **params) -> list:
+    """The rows of a prebuilt read-only statement, run on the session's connection: the
+    door's list and counts are asked for every few seconds, and building a statement and
+    passing its rows through the ORM cost more than the query itself. Nothing is flushed
+    first: use it where nothing is pending (page loads, after a commit)."""
+    return db.session.connection().execute(statement, params).all()
+
+
+def counts(event: Event) -> Counts:
+    rows = read_rows(_COUNTS, event_id=event.id)
     result = Counts()
     for status, has_arrived, groups, people in rows:
         if status is SignupStatus.confirmed:
@@ -247,12 +258,37 @@ def counts(event: Event) -> Counts:
     return result
 
 
-def search_signups(event: Event, q: str | None) -> tuple[list[Signup], bool]:
-    """Active signups whose name, reading (kana), code or phone matches `q`, by reading.
-    Returns the rows and whether there were more than SEARCH_LIMIT."""
-    query = select(Signup).where(
-        Signup.event_id == event.id, Signup.status != SignupStatus.cancelled
-    )
+# What a row of the door list shows: plain rows, not Signup objects (loading hundreds of
+# objects with every column costs more than rendering them).
+DOOR_COLUMNS = (
+    Signup.id,
+    Signup.name,
+    Signup.kana,
+    Signup.code,
+    Signup.status,
+    Signup.phone,
+    Signup.adults,
+    Signup.children,
+    Signup.children_ages,
+    Signup.childcare_needed,
+    Signup.allergies,
+    Signup.wants_membership,
+    Signup.checked_in_at,
+)
+
+
+_ACTIVE_SIGNUPS = select(*DOOR_COLUMNS).where(
+    Signup.event_id == bindparam("event_id"), Signup.status != SignupStatus.cancelled
+)
+_BY_READING = (func.coalesce(Signup.kana, Signup.name), Signup.id)
+_EVERYONE_AT_THE_DOOR = _ACTIVE_SIGNUPS.order_by(*_BY_READING).limit(SEARCH_LIMIT + 1)
+
+
+def search_signups(event: Event, q: str | None) -> tuple[list, bool]:
+    """Active signups whose name, reading (kana), code or phone matches `q` (all of them
+    without `q`), by reading, as rows of DOOR_COLUMNS. Returns the rows and whether there
+    were more than SEARCH_LIMIT."""
+    query = _EVERYONE_AT_THE_DOOR
     text = nfkc(q)
     if text:
         compact = to_katakana(text.replace(" ", ""))
@@ -264,11 +300,15 @@ def search_signups(event: Event, q: str | None) -> tuple[list[Signup], bool]:
         ]
         if digits.isdigit() and len(digits) >= 4:
             matches.append(Signup.phone.contains(digits, autoescape=True))
-        query = query.where(or_(*matches))
-    rows = db_scalars(
-        query.order_by(func.coalesce(Signup.kana, Signup.name), Signup.id).limit(SEARCH_LIMIT + 1)
-    )
+        query = _ACTIVE_SIGNUPS.where(or_(*matches)).order_by(*_BY_READING)
+        query = query.limit(SEARCH_LIMIT + 1)
+    rows = read_rows(query, event_id=event.id)
     return rows[:SEARCH_LIMIT], len(rows) > SEARCH_LIMIT
+
+
+def door_row(signup: Signup) -> tuple:
+    """One signup as a row of DOOR_COLUMNS (after it changed at the door)."""
+    return tuple(getattr(signup, column.key) for column in DOOR_COLUMNS)
 
 
 def sheet_rows(event: Event, *, with_walk_ins: bool = False) -> dict[str, list[Signup]]:

@@ -8,9 +8,10 @@ from flask_wtf import FlaskForm
 
 from ..areas.models import Role
 from ..i18n import current_lang
-from ..web.auth import role_required
+from ..web.auth import require_or_404, role_required
 from ..web.htmx import is_partial, render
 from . import checkin, queries
+from .door_list import DoorList
 from .errors import EventError
 from .forms import WalkInForm
 from .messages import apply_error, error_message
@@ -34,6 +35,7 @@ def check_in_page(event_id: int):
         q=q,
         rows=rows,
         more=more,
+        door=DoorList(event),
         counts=queries.counts(event),
     )
 
@@ -46,15 +48,22 @@ def counts(event_id: int):
     return render_template("events/door/_counts.html", event=event, counts=queries.counts(event))
 
 
+def _posted_signup(event: Event) -> Signup:
+    """The signup whose button was pressed in the list's form."""
+    signup_id = request.form.get("signup", type=int)
+    require_or_404(signup_id is not None)
+    return event_signup(event, signup_id)
+
+
 def _door_answer(event: Event, signup: Signup, message: str, category: str = "success"):
     """htmx: the changed row, the counts and the message; otherwise back to the list."""
     if is_partial():
         return render_template(
             "events/door/_checked.html",
             event=event,
-            signup=signup,
+            rows=[queries.door_row(signup)],
+            door=DoorList(event),
             counts=queries.counts(event),
-            q=request.form.get("q", ""),
             message=message,
             category=category,
         )
@@ -63,12 +72,12 @@ def _door_answer(event: Event, signup: Signup, message: str, category: str = "su
     return redirect(f"{target}#event-signup-{signup.id}")
 
 
-@bp.post("/<int:event_id>/signups/<int:signup_id>/check-in")
+@bp.post("/<int:event_id>/check-in")
 @role_required(Role.supporter)
-def check_in(event_id: int, signup_id: int):
+def check_in(event_id: int):
     """Check a family in (twice is harmless)."""
     event = managed_event(event_id)
-    signup = event_signup(event, signup_id)
+    signup = _posted_signup(event)
     try:
         changed = checkin.check_in(signup, actor=current_user)
     except EventError as error:
@@ -78,12 +87,12 @@ def check_in(event_id: int, signup_id: int):
     return _door_answer(event, signup, _("%(name)s was already checked in.", name=signup.name))
 
 
-@bp.post("/<int:event_id>/signups/<int:signup_id>/undo-check-in")
+@bp.post("/<int:event_id>/undo-check-in")
 @role_required(Role.supporter)
-def undo_check_in(event_id: int, signup_id: int):
+def undo_check_in(event_id: int):
     """Take back a check-in made by mistake."""
     event = managed_event(event_id)
-    signup = event_signup(event, signup_id)
+    signup = _posted_signup(event)
     checkin.undo_check_in(signup, actor=current_user)
     return _door_answer(event, signup, _("Check-in of %(name)s undone.", name=signup.name))
 

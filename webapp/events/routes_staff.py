@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..areas.models import Area, Role
@@ -33,9 +33,8 @@ add_nav_item("event_staff.index", _l("Run events"), role=Role.supporter, order=6
 
 def managed_event(event_id: int, *, coordinator: bool = False) -> Event:
     """The event, when the signed-in person runs it (403 otherwise)."""
-    event = db.get_or_404(
-        Event, event_id, options=[selectinload(Event.area), selectinload(Event.staff)]
-    )
+    # Its staff list is loaded only when a supporter's permission needs it.
+    event = db.get_or_404(Event, event_id, options=[joinedload(Event.area)])
     allowed = is_coordinator_of if coordinator else can_manage
     if not allowed(current_user, event):
         abort(403)
