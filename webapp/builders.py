@@ -115,7 +115,8 @@ def make_person(
     values = person_values(household.id if household else None, password=password, n=n, **overrides)
     person = _added(Person(**values))
     if role is not None and area is not None:
-        _added(Membership(**membership_values(person.id, area.id, role)))
+        joined = {"created_at": overrides["created_at"]} if "created_at" in overrides else {}
+        _added(Membership(**membership_values(person.id, area.id, role, **joined)))
         db.session.refresh(person, ["memberships"])
     return person
 

@@ -145,11 +145,17 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
             add_membership(person, areas[area_index], Role.coordinator)
 
     number = 30000001
+    now = clock.now()
     for i in range(households):
         area = areas[0] if i % 3 else areas[1]
         family, family_kana = FAMILY[i % len(FAMILY)]
+        # Families joined over the past year, so that the dashboard has a history to show.
+        joined = now - timedelta(days=(households - i) * 330 // households, hours=i)
         household = make_household(
-            area, postal_code="3360967" if area is misono else "1910011", address=None
+            area,
+            postal_code="3360967" if area is misono else "1910011",
+            address=None,
+            created_at=joined,
         )
         for j in range(1 + (i % 2)):
             given, given_kana = ADULT_GIVEN[(i * 2 + j) % len(ADULT_GIVEN)]
@@ -165,6 +171,7 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
                 kana=f"{family_kana} {given_kana}",
                 display_name=f"{given}（{family}）",
                 phone=f"090{rng.randrange(10_000_000, 99_999_999)}",
+                created_at=joined,
             )
             if has_account:
                 number += 1
@@ -185,6 +192,10 @@ def seed_demo(*, households: int = 30, seed: int = 2026) -> bool:
     from .help_requests.demo import seed_asking_and_helping
 
     seed_asking_and_helping(rng, clock.now())
+    from .help_requests.demo import seed_past_year
+
+    seed_past_year(rng, clock.now())
+    _seed_past_event(misono)
     db.session.commit()
     return True
 
@@ -257,6 +268,33 @@ def _seed_events(misono: Area, hino: Area) -> None:
         ),
         ends_at=datetime.combine(saturday + timedelta(days=7), time(15, 0), tzinfo=clock.TOWN_TZ),
     )
+
+
+def _seed_past_event(misono: Area) -> None:
+    """Last month's exchange event in 美園: eight families signed up, six came."""
+    day = clock.today().replace(day=1) - timedelta(days=12)
+    starts = datetime.combine(day, time(10, 0), tzinfo=clock.TOWN_TZ)
+    past = make_event(
+        misono,
+        status=EventStatus.closed,
+        title="絵本と手遊びの会",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1, minutes=30),
+        capacity=8,
+        post_event_note="6組が参加。次回は季節の工作をしたいという声がありました。",
+    )
+    for i in range(8):
+        family, family_kana = FAMILY[i + 20]
+        given, given_kana = ADULT_GIVEN[i + 3 if i < 9 else 0]
+        make_signup(
+            past,
+            name=f"{family} {given}",
+            kana=f"{family_kana} {given_kana}",
+            phone=f"0803100{i:04d}",
+            children=1,
+            children_ages=[2],
+            checked_in_at=starts + timedelta(minutes=5) if i < 6 else None,
+        )
 
 
 def demo_accounts() -> list[dict]:

@@ -16,10 +16,27 @@ def test_demo_seed_has_asking_and_helping():
     statuses = db.session.scalars(db.select(HelpRequest.status)).all()
     assert RequestStatus.open in statuses and RequestStatus.completed in statuses
     completed = db.session.scalar(
-        db.select(HelpRequest).where(HelpRequest.status == RequestStatus.completed)
+        db.select(HelpRequest).where(
+            HelpRequest.status == RequestStatus.completed, HelpRequest.title == "先週の託児"
+        )
     )
     assert completed.report.thank_you_yen == 1200
     month = completed.created_at.astimezone(TOWN_TZ)
     rate = resolution_rate(area_id=completed.area_id, year=month.year, month=month.month)
     assert rate.completed >= 1
     assert seed_demo() is False  # safe to run twice
+
+
+def test_demo_town_has_a_year_of_history_for_the_dashboard():
+    from webapp.reports.models import AreaMonth
+
+    assert seed_demo()
+    months = db.session.execute(
+        db.select(AreaMonth.month, AreaMonth.households_joined, AreaMonth.requests_posted)
+    ).all()
+    assert len({m for m, joined, _ in months if joined}) >= 8  # families joined over the year
+    assert len({m for m, _, posted in months if posted}) >= 4
+    past = db.session.scalars(
+        db.select(HelpRequest).where(HelpRequest.status == RequestStatus.completed)
+    ).all()
+    assert all(r.helper_id and r.report and r.report.confirmed_at for r in past)

@@ -87,3 +87,76 @@ def _completed(requester: Person, helper: Person, now) -> None:
             confirmed_by_id=requester.id,
         )
     )
+
+
+PAST_KINDS = [RequestKind.pickup, RequestKind.childcare, RequestKind.lend, RequestKind.give_away]
+
+
+def seed_past_year(rng, now) -> None:
+    """Requests of the past eleven months, most done and reported, some ended without a helper
+    or cancelled: the history the dashboard and the monthly report show."""
+    residents = list(
+        db.session.scalars(
+            select(Person)
+            .join(Household, Household.id == Person.household_id)
+            .where(Person.member_number.is_not(None))
+            .options(selectinload(Person.household))
+            .order_by(Person.id)
+        )
+    )
+    outcomes = [RequestStatus.completed] * 6 + [RequestStatus.expired, RequestStatus.cancelled]
+    for months_ago in range(11, 0, -1):
+        for n in range(2 + months_ago % 3):
+            person = residents[(months_ago * 3 + n) % len(residents)]
+            posted = now - timedelta(days=months_ago * 30 + n, hours=rng.randrange(0, 8))
+            neighbours = [
+                p
+                for p in residents
+                if p.household.area_id == person.household.area_id
+                and p.id != person.id
+                and p.created_at < posted
+            ]
+            if person.created_at > posted or not neighbours:
+                continue  # they had not joined yet, or had nobody to ask
+            _past_request(
+                person,
+                neighbours[rng.randrange(len(neighbours))],
+                kind=PAST_KINDS[(months_ago + n) % len(PAST_KINDS)],
+                posted=posted,
+                status=outcomes[rng.randrange(len(outcomes))],
+            )
+
+
+def _past_request(requester: Person, helper: Person, *, kind, posted, status) -> None:
+    start = posted + timedelta(days=2)
+    values = {"kind": kind, "title": "以前のお願い", "start_at": start, "status": status}
+    if status is RequestStatus.cancelled:
+        values.update(
+            cancelled_at=posted + timedelta(days=1),
+            cancelled_by_id=requester.id,
+            cancel_reason="予定が変わりました",
+        )
+    if status is RequestStatus.completed:
+        values.update(
+            helper_id=helper.id,
+            matched_at=posted + timedelta(hours=5),
+            completed_at=start + timedelta(hours=3),
+            audience=Audience.area,
+        )
+    request = make_help_request(requester, created_at=posted, **values)
+    if status is RequestStatus.completed:
+        db.session.add(
+            HelpOffer(help_request_id=request.id, helper_id=helper.id, status=OfferStatus.chosen)
+        )
+        db.session.add(
+            ActivityReport(
+                help_request_id=request.id,
+                started_at=start,
+                ended_at=start + timedelta(hours=2),
+                thank_you_yen=1000 if kind in (RequestKind.pickup, RequestKind.childcare) else 0,
+                filed_by_id=helper.id,
+                filed_at=start + timedelta(hours=2),
+                confirmed_at=start + timedelta(hours=3),
+                confirmed_by_id=requester.id,
+            )
+        )
