@@ -266,17 +266,19 @@ def test_csv_cells_cannot_run_as_formulas(town, make_client, name):
 
 def test_monthly_report_pdf(town, make_client):
     client = _client(make_client, town["coordinator"])
-    month = town["last_month"]
-    response = client.get(
-        f"/dashboard/areas/{town['misono'].id}/monthly-report.pdf?month={month:%Y-%m}"
-    )
+    month = town["moment"].astimezone(TOWN_TZ).date().replace(day=1)  # the month things happened
+    url = f"/dashboard/areas/{town['misono'].id}/monthly-report.pdf?month={month:%Y-%m}"
+    response = client.get(url)
     assert response.mimetype == "application/pdf"
+    assert "attachment" in response.headers["Content-Disposition"]
     text = pdf_text(response.data)
+    flat = " ".join(text.split())
     assert f"月次報告：美園、{month.year}年{month.month}月" in text.replace(" ", "")
     assert all(font["embedded"] for font in pdf_fonts(response.data))
-    moment_month = town["moment"].astimezone(TOWN_TZ).date().replace(day=1)
-    if moment_month == month:  # (35 days ago may fall two months back early in a month)
-        assert "親子ふれあい交流会" in text  # the month's event, with its counts
+    assert re.search(r"投稿されたお願い 2 完了 1件", flat)  # two posted, one completed
+    assert re.search(r"解決率 50%", flat)
+    assert re.search(r"開催したイベント 1 参加 3人（1組）", flat)
+    assert "親子ふれあい交流会" in text  # the month's event, with its counts
     for name in ("山田", "花子", "はなこ", "ひみつ", "佐藤", "来た人", "日野 次郎"):
         assert name not in text
 
