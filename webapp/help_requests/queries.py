@@ -18,12 +18,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from sqlalchemy import Integer, bindparam, exists, false, select, tuple_, union_all
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..areas.models import Membership, Role
 from ..clock import TOWN_TZ
 from ..extensions import db
-from ..households.models import Person
-from .models import HelpOffer, HelpRequest, RequestKind, RequestStatus
+from ..households.models import Child, Person
+from .models import HelpOffer, HelpRequest, RequestKind, RequestStatus, help_request_children
 from .visibility import helper_areas, open_for_helper
 
 PAGE_SIZE = 20
@@ -76,14 +78,37 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+CERTIFIED_ROLES = (Role.supporter, Role.coordinator)
+
+
 def certified_in_area(person_id, area_id, today):
     """SQL: the person is a certified supporter of the area on `today` (Membership.is_certified)."""
     return exists().where(
         Membership.person_id == person_id,
         Membership.area_id == area_id,
-        Membership.role.in_([Role.supporter, Role.coordinator]),
+        Membership.role.in_(CERTIFIED_ROLES),
         Membership.certified_until >= today,
     )
+
+
+@lru_cache(maxsize=1)
+def _certified_statement():
+    return select(Membership.person_id).where(
+        Membership.person_id.in_(bindparam("ids", expanding=True, type_=Integer)),
+        Membership.area_id == bindparam("area_id", type_=Integer),
+        Membership.role.in_(CERTIFIED_ROLES),
+        Membership.certified_until >= TODAY,
+    )
+
+
+def certified_supporters(person_ids, area_id: int, today: date) -> set[int]:
+    """Which of these people (None ignored) are certified supporters of the area on `today`:
+    a page naming several people reads all their badges at once."""
+    ids = sorted({i for i in person_ids if i is not None})
+    if not ids:
+        return set()
+    params = {"ids": ids, "area_id": area_id, "today": today}
+    return set(db.session.connection().execute(_certified_statement(), params).scalars())
 
 
 # The bind parameters of the list statements.
@@ -261,3 +286,44 @@ def area_requests(
     statement = _area_statement(kind is not None, day is not None, position is not None, limit)
     params = _params(today=today, kind=kind, day=day, position=position, area_id=area_id)
     return _page(statement, params, limit=limit)
+
+
+# The request page -------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _request_statements():
+    """The request with the people it names, its offers with their helpers, its children.
+
+    Built once: eager loading options (selectinload) build their own statements again on
+    every load, which costs several times the queries themselves.
+    """
+    request_id = bindparam("id", type_=Integer)
+    return (
+        select(HelpRequest)
+        .where(HelpRequest.id == request_id)
+        .options(joinedload(HelpRequest.requester), joinedload(HelpRequest.helper)),
+        select(HelpOffer)
+        .where(HelpOffer.help_request_id == request_id)
+        .options(joinedload(HelpOffer.helper))
+        .order_by(HelpOffer.id),
+        select(Child)
+        .join(help_request_children, help_request_children.c.child_id == Child.id)
+        .where(help_request_children.c.help_request_id == request_id)
+        .order_by(Child.id),
+    )
+
+
+def request_with_offers(request_id: int) -> HelpRequest | None:
+    """The request, its requester and helper, its offers (with who offered) and children
+    in three queries; its other relationships load when used."""
+    request_query, offers_query, children_query = _request_statements()
+    params = {"id": request_id}
+    help_request = db.session.execute(request_query, params).unique().scalar_one_or_none()
+    if help_request is not None:
+        # Put in place as if eagerly loaded (no query when the page or a rule reads them).
+        set_committed_value(help_request, "offers", list(db.session.scalars(offers_query, params)))
+        set_committed_value(
+            help_request, "children", list(db.session.scalars(children_query, params))
+        )
+    return help_request

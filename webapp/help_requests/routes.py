@@ -7,13 +7,12 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..areas.models import Area, Role
 from ..db import write_transaction
 from ..extensions import db
-from ..households.models import Household, Person
+from ..households.models import Household
 from ..offers.models import Offer
 from ..offers.services import can_view as can_view_offer
 from ..threads.services import threads_of
@@ -23,7 +22,7 @@ from ..web.templating import add_nav_item
 from . import lifecycle, posting, queries
 from .errors import HelpRequestError
 from .forms import ListFilterForm, OfferToHelpForm, RequestForm
-from .models import Audience, HelpOffer, HelpRequest, RequestStatus
+from .models import Audience, HelpRequest, RequestStatus
 from .visibility import audience_includes, can_see_private_details, can_view, is_watcher
 
 bp = Blueprint("help_requests", __name__, url_prefix="/help-requests")
@@ -72,20 +71,9 @@ def load_request(request_id: int, *, or_audience: bool = False) -> HelpRequest:
     `or_audience` also lets through its audience after it stopped being open: a helper who
     pressed "I can help" a moment too late is told so instead of meeting a 404.
     """
-    help_request = db.get_or_404(
-        HelpRequest,
-        request_id,
-        options=[
-            selectinload(HelpRequest.requester).selectinload(Person.memberships),
-            selectinload(HelpRequest.helper).selectinload(Person.memberships),
-            selectinload(HelpRequest.offers)
-            .selectinload(HelpOffer.helper)
-            .selectinload(Person.memberships),
-            selectinload(HelpRequest.children),
-            selectinload(HelpRequest.report),
-            selectinload(HelpRequest.area),
-        ],
-    )
+    help_request = queries.request_with_offers(request_id)
+    if help_request is None:
+        abort(404)
     allowed = can_view(current_user, help_request, now=_now(), today=_today())
     if not allowed and or_audience:
         allowed = audience_includes(current_user, help_request, today=_today())
@@ -242,21 +230,29 @@ def show(request_id: int):
 
 
 def show_page(help_request: HelpRequest, *, offer_form=None, status: int = 200):
-    me = current_user
+    me, now, today = current_user, _now(), _today()
     my_offer = next((o for o in help_request.offers if o.helper_id == me.id), None)
-    may_offer = help_request.status_on(_now()) is RequestStatus.open and audience_includes(
-        me, help_request, today=_today()
+    watching = is_watcher(me, help_request)
+    may_offer = help_request.status_on(now) is RequestStatus.open and (
+        # Someone neither involved nor watching got here only as its audience (load_request).
+        audience_includes(me, help_request, today=today)
+        if my_offer is not None or watching or me.id == help_request.requester_id
+        else True
     )
+    named = [help_request.requester_id, help_request.helper_id]
     return render(
         "help_requests/show.html",
         help_request=help_request,
-        now=_now(),
+        now=now,
         my_offer=my_offer,
         may_offer=may_offer,
-        private=can_see_private_details(current_user, help_request),
-        watching=is_watcher(current_user, help_request),
-        threads=threads_of(help_request, current_user),
-        offer_form=offer_form or OfferToHelpForm(),
+        private=can_see_private_details(me, help_request),
+        watching=watching,
+        threads=threads_of(help_request, me),
+        certified=queries.certified_supporters(
+            [*named, *(o.helper_id for o in help_request.offers)], help_request.area_id, today
+        ),
+        offer_form=offer_form or (OfferToHelpForm() if may_offer else None),
         form=offer_form,
         status=status,
     )

@@ -5,10 +5,11 @@ Error codes (ThreadError.code): `not_participant`, `empty`, `too_long`.
 """
 
 from datetime import datetime
+from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Integer, bindparam, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..areas.models import Role
 from ..audit import log_action
@@ -128,17 +129,27 @@ def messages_of(thread: Thread) -> list[Message]:
     )
 
 
+@lru_cache(maxsize=2)
+def _threads_statement(own_only: bool):
+    """Built once (with bind parameters): building costs more than running it."""
+    query = (
+        select(Thread)
+        .where(Thread.help_request_id == bindparam("help_request_id", type_=Integer))
+        .options(joinedload(Thread.helper))
+        .order_by(Thread.id)
+    )
+    if own_only:
+        query = query.where(Thread.helper_id == bindparam("helper_id", type_=Integer))
+    return query
+
+
 def threads_of(help_request, person) -> list[Thread]:
     """The threads `person` may open on this request: all of them for the requester and the
     coordinators, their own for a helper."""
-    query = (
-        select(Thread)
-        .where(Thread.help_request_id == help_request.id)
-        .options(selectinload(Thread.helper).selectinload(Person.memberships))
-        .order_by(Thread.id)
-    )
-    if person.id != help_request.requester_id and not (
+    own_only = person.id != help_request.requester_id and not (
         person.is_admin or person.has_role(Role.coordinator, help_request.area_id)
-    ):
-        query = query.where(Thread.helper_id == person.id)
-    return list(db.session.scalars(query))
+    )
+    params = {"help_request_id": help_request.id}
+    if own_only:
+        params["helper_id"] = person.id
+    return list(db.session.scalars(_threads_statement(own_only), params))
