@@ -1,14 +1,11 @@
 """Conversation pages: read a thread and write in it (htmx swaps the conversation in place)."""
 
-from flask import Blueprint, redirect, url_for
+from flask import Blueprint, abort, redirect, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..db import write_transaction
-from ..extensions import db
-from ..help_requests.models import HelpRequest
 from ..web.auth import require_or_404
 from ..web.htmx import is_partial, render
 from . import services
@@ -20,15 +17,9 @@ ERRORS = {"empty": _l("Write your message"), "too_long": _l("Use 1,000 character
 
 
 def _load(thread_id: int) -> Thread:
-    thread = db.get_or_404(
-        Thread,
-        thread_id,
-        options=[
-            selectinload(Thread.help_request).selectinload(HelpRequest.area),
-            selectinload(Thread.help_request).selectinload(HelpRequest.requester),
-            selectinload(Thread.helper),
-        ],
-    )
+    thread = services.load_thread(thread_id)
+    if thread is None:
+        abort(404)
     require_or_404(services.can_read(current_user, thread))
     return thread
 
@@ -38,7 +29,7 @@ def _page(thread: Thread, form: MessageForm, status: int = 200):
         "threads/show.html",
         "threads/_conversation.html",
         thread=thread,
-        messages=services.messages_of(thread),
+        messages=services.messages_of(thread, today=clock.today()),
         form=form,
         participant=services.is_participant(current_user, thread),
         status=status,

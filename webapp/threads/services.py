@@ -4,16 +4,19 @@ entry for every read by a coordinator who is not part of the conversation.
 Error codes (ThreadError.code): `not_participant`, `empty`, `too_long`.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Integer, bindparam, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..areas.models import Role
 from ..audit import log_action
 from ..extensions import db
+from ..help_requests.models import HelpRequest
+from ..help_requests.queries import certified_in_area
 from ..households.models import Person
 from ..notifications.services import notify, register_kind
 from .models import MAX_MESSAGE_LENGTH, Message, Thread
@@ -118,15 +121,66 @@ def post_message(thread: Thread, *, author, body: str, now: datetime) -> Message
     return message
 
 
-def messages_of(thread: Thread) -> list[Message]:
-    return list(
-        db.session.scalars(
-            select(Message)
-            .where(Message.thread_id == thread.id)
-            .options(selectinload(Message.author).selectinload(Person.memberships))
-            .order_by(Message.id)
-        )
+class Author(NamedTuple):
+    id: int
+    display_name: str
+
+
+class MessageRow(NamedTuple):
+    """A message as the conversation shows it, read with its author's name and badge."""
+
+    id: int
+    author_id: int | None
+    body: str
+    created_at: datetime
+    author_name: str | None
+    # A certified supporter of the request's area: the name carries the badge.
+    author_certified: bool
+
+    @property
+    def author(self) -> Author | None:
+        return None if self.author_id is None else Author(self.author_id, self.author_name)
+
+
+@lru_cache(maxsize=1)
+def _thread_statements():
+    """The thread with its request and area; the messages with their authors. Built once
+    (with bind parameters): building a statement costs more than running it."""
+    thread_id = bindparam("thread_id", type_=Integer)
+    thread = (
+        select(Thread)
+        .where(Thread.id == thread_id)
+        .options(joinedload(Thread.help_request).joinedload(HelpRequest.area))
     )
+    messages = (
+        select(
+            Message.id,
+            Message.author_id,
+            Message.body,
+            Message.created_at,
+            Person.display_name,
+            certified_in_area(
+                Message.author_id, bindparam("area_id", type_=Integer), bindparam("today")
+            ),
+        )
+        .outerjoin(Person, Person.id == Message.author_id)
+        .where(Message.thread_id == thread_id)
+        .order_by(Message.id)
+    )
+    return thread, messages
+
+
+def load_thread(thread_id: int) -> Thread | None:
+    """The thread with its request and the request's area, in one query."""
+    statement = _thread_statements()[0]
+    return db.session.execute(statement, {"thread_id": thread_id}).unique().scalar_one_or_none()
+
+
+def messages_of(thread: Thread, *, today: date) -> list[MessageRow]:
+    """The messages, oldest first, with their authors' names and badges (one query)."""
+    params = {"thread_id": thread.id, "area_id": thread.help_request.area_id, "today": today}
+    rows = db.session.connection().execute(_thread_statements()[1], params)
+    return [MessageRow(*row) for row in rows]
 
 
 @lru_cache(maxsize=2)
