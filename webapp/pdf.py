@@ -13,7 +13,7 @@ worker, not at start-up and not per request. What the worker then keeps for ever
 - one font configuration: a fresh one per document would load the fonts again each time;
 - a leaner user-agent stylesheet. WeasyPrint's own gives every element a `::marker` and five
   footnote and note pseudo-elements, and works out a style for each of them whether or not it
-  is ever shown: six styles per table cell, about a quarter of a 200-row sheet's time and
+  is ever shown: six styles per table cell, about a fifth of a 200-row sheet's time and
   15 MB of its memory. Ours gives markers to list items only (the only elements shown as
   list items) and leaves out footnotes and notes, which our documents never have. It goes in
   through `HTML._ua_stylesheets`, the hook WeasyPrint's own tests use; if a new WeasyPrint
