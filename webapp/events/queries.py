@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import clock
 from ..areas.models import Role
@@ -44,24 +44,35 @@ class Places:
         return self.left == 0 or self.waiting > 0
 
 
+def read_rows(statement, **params) -> list:
+    """The rows of a prebuilt read-only statement, run on the session's connection: on the
+    busiest pages (the door, the public event page), building a statement and passing its
+    rows through the ORM cost more than the query itself. Nothing is flushed first: use it
+    where nothing is pending (page loads, after a commit)."""
+    return db.session.connection().execute(statement, params).all()
+
+
+_PLACES = (
+    select(
+        Signup.event_id,
+        Signup.status,
+        func.count(Signup.id),
+        func.coalesce(func.sum(Signup.adults + Signup.children), 0),
+    )
+    .where(
+        Signup.event_id.in_(bindparam("event_ids", expanding=True)),
+        Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+    )
+    .group_by(Signup.event_id, Signup.status)
+)
+
+
 def places_for(events: list[Event]) -> dict[int, Places]:
     """Places of many events in one query."""
     ids = [e.id for e in events]
     if not ids:
         return {}
-    rows = db_rows(
-        select(
-            Signup.event_id,
-            Signup.status,
-            func.count(Signup.id),
-            func.coalesce(func.sum(Signup.adults + Signup.children), 0),
-        )
-        .where(
-            Signup.event_id.in_(ids),
-            Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
-        )
-        .group_by(Signup.event_id, Signup.status)
-    )
+    rows = read_rows(_PLACES, event_ids=ids)
     tally: dict[tuple[int, SignupStatus], tuple[int, int]] = {
         (event_id, status): (groups, people) for event_id, status, groups, people in rows
     }
@@ -72,6 +83,16 @@ def places_for(events: list[Event]) -> dict[int, Places]:
         waiting = tally.get((event.id, SignupStatus.waitlisted), (0, 0))[0]
         result[event.id] = Places(capacity=event.capacity, taken=taken, waiting=waiting)
     return result
+
+
+_EVENT_WITH_AREA = (
+    select(Event).options(joinedload(Event.area)).where(Event.id == bindparam("event_id"))
+)
+
+
+def event_with_area(event_id: int) -> Event | None:
+    """The event and its area in one prebuilt query (every event page starts with it)."""
+    return db.session.scalars(_EVENT_WITH_AREA, {"event_id": event_id}).one_or_none()
 
 
 def db_rows(query) -> list:
@@ -230,14 +251,6 @@ _COUNTS = (
     .where(Signup.event_id == bindparam("event_id"), Signup.status != SignupStatus.cancelled)
     .group_by(Signup.status, _ARRIVED)
 )
-
-
-def read_rows(statement, **params) -> list:
-    """The rows of a prebuilt read-only statement, run on the session's connection: the
-    door's list and counts are asked for every few seconds, and building a statement and
-    passing its rows through the ORM cost more than the query itself. Nothing is flushed
-    first: use it where nothing is pending (page loads, after a commit)."""
-    return db.session.connection().execute(statement, params).all()
 
 
 def counts(event: Event) -> Counts:

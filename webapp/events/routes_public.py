@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..areas.models import Area
 from ..extensions import db, limiter
@@ -47,8 +47,8 @@ SESSION_CODES = "event_signup_codes"  # codes this browser signed up with (confi
 
 
 def _load(event_id: int) -> Event:
-    event = db.get_or_404(Event, event_id, options=[joinedload(Event.area)])
-    require_or_404(can_view(current_user, event))
+    event = queries.event_with_area(event_id)
+    require_or_404(event is not None and can_view(current_user, event))
     return event
 
 

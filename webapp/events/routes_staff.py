@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from .. import clock
 from ..areas.models import Area, Role
@@ -34,7 +34,8 @@ add_nav_item("event_staff.index", _l("Run events"), role=Role.supporter, order=6
 def managed_event(event_id: int, *, coordinator: bool = False) -> Event:
     """The event, when the signed-in person runs it (403 otherwise)."""
     # Its staff list is loaded only when a supporter's permission needs it.
-    event = db.get_or_404(Event, event_id, options=[joinedload(Event.area)])
+    event = queries.event_with_area(event_id)
+    require_or_404(event is not None)
     allowed = is_coordinator_of if coordinator else can_manage
     if not allowed(current_user, event):
         abort(403)

@@ -23,7 +23,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, literal, or_, select
+from sqlalchemy import bindparam, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -80,39 +80,66 @@ def normalize_code(code: str | None) -> str:
     return strip_separators(code).upper()
 
 
+# The statements of the signup path are built once (building one costs about as much as
+# running it): each takes the event (or code) as a parameter.
+_CODE_TAKEN = select(Signup.id).where(Signup.code == bindparam("code"))
+_LOCKED_EVENT = (
+    select(Event)
+    .where(Event.id == bindparam("event_id"))
+    .with_for_update()
+    .execution_options(populate_existing=True)
+)
+
+
+def _seat(unit: CapacityUnit):
+    return (Signup.adults + Signup.children) if unit is CapacityUnit.people else literal(1)
+
+
+_SEATS_TAKEN = {
+    unit: select(func.coalesce(func.sum(_seat(unit)), 0)).where(
+        Signup.event_id == bindparam("event_id"), Signup.status == SignupStatus.confirmed
+    )
+    for unit in CapacityUnit
+}
+# Places taken and how many wait, in one query.
+_TAKEN_AND_WAITING = {
+    unit: select(
+        func.coalesce(
+            func.sum(case((Signup.status == SignupStatus.confirmed, _seat(unit)), else_=0)), 0
+        ),
+        func.count(case((Signup.status == SignupStatus.waitlisted, 1))),
+    ).where(
+        Signup.event_id == bindparam("event_id"),
+        Signup.status.in_([SignupStatus.confirmed, SignupStatus.waitlisted]),
+    )
+    for unit in CapacityUnit
+}
+
+
 def new_code() -> str:
     while True:
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-        if db.session.scalar(select(Signup.id).where(Signup.code == code)) is None:
+        if db.session.scalar(_CODE_TAKEN, {"code": code}) is None:
             return code
 
 
 def lock_event(event: Event) -> Event:
     """The event re-read under its row lock (a no-op clause on SQLite, see the module doc)."""
-    return db.session.scalars(
-        select(Event)
-        .where(Event.id == event.id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
+    return db.session.scalars(_LOCKED_EVENT, {"event_id": event.id}).one()
 
 
 def seats_taken(event: Event, *, unit: CapacityUnit | None = None) -> int:
     """Places taken by confirmed signups (counted in `unit`, by default the event's)."""
     unit = unit or event.capacity_unit
-    seat = (Signup.adults + Signup.children) if unit is CapacityUnit.people else literal(1)
-    return db.session.scalar(
-        select(func.coalesce(func.sum(seat), 0)).where(
-            Signup.event_id == event.id, Signup.status == SignupStatus.confirmed
-        )
-    )
+    return db.session.scalar(_SEATS_TAKEN[unit], {"event_id": event.id})
 
 
-def _someone_waiting(event: Event) -> bool:
-    query = select(Signup.id).where(
-        Signup.event_id == event.id, Signup.status == SignupStatus.waitlisted
-    )
-    return db.session.scalar(query.limit(1)) is not None
+def _taken_and_waiting(event: Event) -> tuple[int, int]:
+    """Places taken by confirmed signups (in the event's unit), and signups waiting."""
+    taken, waiting = db.session.execute(
+        _TAKEN_AND_WAITING[event.capacity_unit], {"event_id": event.id}
+    ).one()
+    return taken, waiting
 
 
 def signups_open(event: Event, *, now: datetime | None = None) -> bool:
@@ -176,10 +203,9 @@ def sign_up(
     seats = event.seats_for(party.adults, party.children)
     if seats > event.capacity:
         raise EventError("party_too_large")
-    fits = seats_taken(event) + seats <= event.capacity
-    status = (
-        SignupStatus.confirmed if fits and not _someone_waiting(event) else SignupStatus.waitlisted
-    )
+    taken, waiting = _taken_and_waiting(event)
+    fits = taken + seats <= event.capacity
+    status = SignupStatus.confirmed if fits and not waiting else SignupStatus.waitlisted
     signup = _new_signup(event, party, status=status, source=source, person=person, actor=actor)
     signup.created_at = now
     flush_or_duplicate()
