@@ -96,6 +96,35 @@ def test_event_page_for_a_guest(client, town):
     assert "無料" in html
 
 
+def test_event_page_and_signup_take_a_fixed_number_of_queries(client, signed_in, town):
+    event = make_event(town["misono"], capacity=500)
+    member = signed_in(town["member"])
+    db.session.commit()
+    phones = iter(f"0901111{n:04d}" for n in range(100))
+
+    def measure():
+        counted = []
+        for c in (client, member):
+            c.get(f"/events/{event.id}")  # the session and the form token are settled first
+            with count_queries() as statements:
+                assert c.get(f"/events/{event.id}").status_code == 200
+            counted.append(len(statements))
+        form = {**GUEST_FORM, "phone": next(phones)}
+        with count_queries() as statements:
+            response = client.post_form(f"/events/{event.id}/sign-up", form)
+        assert response.status_code == 302 and "/events/signups/" in response.headers["Location"]
+        return [*counted, len(statements)]
+
+    small = measure()
+    for n in range(60):
+        make_signup(
+            event, status=SignupStatus.waitlisted if n % 10 == 0 else SignupStatus.confirmed
+        )
+        make_signup(town["event"])
+    db.session.commit()
+    assert measure() == small
+
+
 def test_guest_signs_up_with_japanese_input(client, town):
     event = town["event"]
     response = client.post_form(f"/events/{event.id}/sign-up", GUEST_FORM)
