@@ -1,8 +1,12 @@
 """Home page and language switch."""
 
+from functools import lru_cache
+
 from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
+from sqlalchemy import Integer, bindparam, select
 
+from ..areas.models import Area
 from ..extensions import db
 from ..i18n import LANG_COOKIE
 from ..web.htmx import render
@@ -11,11 +15,19 @@ from ..web.urls import safe_next_url
 bp = Blueprint("pages", __name__)
 
 
+@lru_cache(maxsize=1)
+def _areas_statement():
+    # Built once, with a bind parameter: building a statement costs more than running it.
+    return select(Area).where(Area.id.in_(bindparam("ids", expanding=True, type_=Integer)))
+
+
 @bp.get("/")
 def home():
     """The start page: what Otagai is, or the signed-in person's own page."""
     if current_user.is_authenticated:
-        return render("pages/home_member.html")
+        ids = sorted({m.area_id for m in current_user.memberships})
+        areas = db.session.scalars(_areas_statement(), {"ids": ids}) if ids else []
+        return render("pages/home_member.html", areas={area.id: area for area in areas})
     return render("pages/home_guest.html")
 
 
