@@ -302,7 +302,14 @@ def _request_statements():
     return (
         select(HelpRequest)
         .where(HelpRequest.id == request_id)
-        .options(joinedload(HelpRequest.requester), joinedload(HelpRequest.helper)),
+        .options(
+            joinedload(HelpRequest.requester),
+            joinedload(HelpRequest.helper),
+            # A join costs a tenth of loading them later; the page shows them to the two
+            # people of a matched request.
+            joinedload(HelpRequest.household),
+            joinedload(HelpRequest.report),
+        ),
         select(HelpOffer)
         .where(HelpOffer.help_request_id == request_id)
         .options(joinedload(HelpOffer.helper))
@@ -315,8 +322,8 @@ def _request_statements():
 
 
 def request_with_offers(request_id: int) -> HelpRequest | None:
-    """The request, its requester and helper, its offers (with who offered) and children
-    in three queries; its other relationships load when used."""
+    """The request, its requester, helper, household and report, its offers (with who
+    offered) and children in three queries; its other relationships load when used."""
     request_query, offers_query, children_query = _request_statements()
     params = {"id": request_id}
     help_request = db.session.execute(request_query, params).unique().scalar_one_or_none()
