@@ -19,6 +19,8 @@ from .models import Event, SignupStatus
 
 
 class DoorLine(NamedTuple):
+    """A row as the template unpacks it, in this order (names cost less than attributes)."""
+
     id: int
     name: str
     kana: str | None
