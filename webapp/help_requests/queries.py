@@ -140,16 +140,30 @@ def _statement(branches: list, *, descending: bool, limit: int, offered: bool):
     the requests matching any of `branches` (lists of conditions, each answered by one index
     range), with the requester's name and badge and, if `offered`, whether the viewer
     (`me`) offered to help."""
-    selects = [select(HelpRequest.id, HelpRequest.start_at).where(*b) for b in branches]
-    matching = (selects[0] if len(selects) == 1 else union_all(*selects)).subquery()
-    order = [matching.c.start_at, matching.c.id]
-    keys = (
-        select(matching.c.id)
-        .order_by(*(column.desc() for column in order) if descending else order)
+
+    def in_order(*columns):
+        return [column.desc() for column in columns] if descending else list(columns)
+
+    # Each branch stops at a page's worth of rows in its index's order (an area with
+    # hundreds of open requests reads twenty-one), then the branches' rows are merged.
+    pages = [
+        select(HelpRequest.id, HelpRequest.start_at)
+        .where(*b)
+        .order_by(*in_order(HelpRequest.start_at, HelpRequest.id))
         .limit(limit + 1)
         .subquery()
-    )
-    order = [HelpRequest.start_at, HelpRequest.id]
+        for b in branches
+    ]
+    if len(pages) == 1:
+        keys = pages[0]
+    else:
+        merged = union_all(*(select(p.c.id, p.c.start_at) for p in pages)).subquery()
+        keys = (
+            select(merged.c.id)
+            .order_by(*in_order(merged.c.start_at, merged.c.id))
+            .limit(limit + 1)
+            .subquery()
+        )
     return (
         select(
             HelpRequest.id,
@@ -167,7 +181,7 @@ def _statement(branches: list, *, descending: bool, limit: int, offered: bool):
         )
         .join(keys, keys.c.id == HelpRequest.id)
         .join(Person, Person.id == HelpRequest.requester_id)
-        .order_by(*(column.desc() for column in order) if descending else order)
+        .order_by(*in_order(HelpRequest.start_at, HelpRequest.id))
     )
 
 
