@@ -275,6 +275,28 @@ def test_list_filters_return_a_fragment_to_htmx(make_client, town):
     assert bad.status_code == 422 and 'id="day-error"' in bad.get_data(as_text=True)
 
 
+def test_kind_menu_shows_the_chosen_kind_in_the_reader_s_language(make_client, town):
+    """The kind menu's HTML is kept per language and choice: each answer still marks the
+    kind asked for, in the language of whoever reads it, and an error keeps its marking."""
+    c = _client(make_client, town["taro"])
+
+    def selected(url, **headers):
+        html = c.get(url, headers=headers).get_data(as_text=True)
+        menu = re.search(r'<select[^>]*name="kind".*?</select>', html, re.S).group(0)
+        return re.findall(r'<option selected value="([^"]*)">([^<]*)<', menu), menu
+
+    assert selected("/help-requests?kind=pickup")[0] == [("pickup", "送迎（お迎え・お送り）")]
+    assert selected("/help-requests?kind=childcare")[0][0][0] == "childcare"
+    assert selected("/help-requests")[0] == []
+    english = selected("/help-requests?kind=pickup", **{"Accept-Language": "en"})[0]
+    assert english == [("pickup", "Pick-up or drop-off")]
+    c.post_form("/language", {"lang": "en", "next": "/"})
+    assert selected("/help-requests?kind=pickup")[0] == [("pickup", "Pick-up or drop-off")]
+    assert selected("/help-requests?kind=nonsense")[0] == []
+    _, menu = selected("/help-requests?kind=lend&day=someday")
+    assert 'value="lend"' in menu and "aria-describedby" not in menu  # the error is the day's
+
+
 def test_coordinator_of_two_areas_switches_between_them(make_client, town):
     from tests.factories import add_membership
     from webapp.areas.models import Role
