@@ -78,6 +78,18 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+# The bind parameters of the prepared statements.
+_AT = HelpRequest.start_at.type
+ME = bindparam("me", type_=Integer)
+NOW = bindparam("now", type_=_AT)
+TODAY = bindparam("today", type_=Membership.certified_until.type)
+KIND = bindparam("kind", type_=HelpRequest.kind.type)
+DAY_START, DAY_END = bindparam("day_start", type_=_AT), bindparam("day_end", type_=_AT)
+AFTER_AT, AFTER_ID = bindparam("after_at", type_=_AT), bindparam("after_id", type_=Integer)
+AREA_IDS = bindparam("area_ids", expanding=True, type_=Integer)
+CERTIFIED_AREA_IDS = bindparam("certified_area_ids", expanding=True, type_=Integer)
+
+
 CERTIFIED_ROLES = (Role.supporter, Role.coordinator)
 
 
@@ -109,18 +121,6 @@ def certified_supporters(person_ids, area_id: int, today: date) -> set[int]:
         return set()
     params = {"ids": ids, "area_id": area_id, "today": today}
     return set(db.session.connection().execute(_certified_statement(), params).scalars())
-
-
-# The bind parameters of the list statements.
-_AT = HelpRequest.start_at.type
-ME = bindparam("me", type_=Integer)
-NOW = bindparam("now", type_=_AT)
-TODAY = bindparam("today", type_=Membership.certified_until.type)
-KIND = bindparam("kind", type_=HelpRequest.kind.type)
-DAY_START, DAY_END = bindparam("day_start", type_=_AT), bindparam("day_end", type_=_AT)
-AFTER_AT, AFTER_ID = bindparam("after_at", type_=_AT), bindparam("after_id", type_=Integer)
-AREA_IDS = bindparam("area_ids", expanding=True, type_=Integer)
-CERTIFIED_AREA_IDS = bindparam("certified_area_ids", expanding=True, type_=Integer)
 
 
 def _conditions(*, kind: bool, day: bool, after: bool, descending: bool) -> list:
