@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -144,6 +145,15 @@ class HelpRequest(db.Model):
         # The resolution rate and the coordinators' list, per area and month.
         Index("ix_help_requests_area_created", "area_id", "created_at"),
         Index("ix_help_requests_area_start", "area_id", "start_at", "id"),
+        # Open requests are few among a million: the dashboard counts those whose start has
+        # passed, the attention list those about to start. A partial index finds them at once
+        # (SQLite's statistics cannot tell that "open" is rare and would walk the whole table).
+        Index(
+            "ix_help_requests_open_start",
+            "start_at",
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -192,8 +192,9 @@ def _certified(area_ids, today: date) -> dict[int, int]:
     query = (
         select(Membership.area_id, func.count())
         .where(
-            Membership.role.in_([Role.supporter, Role.coordinator]),
+            Membership.certified_until.is_not(None),  # (the partial index of certifications)
             Membership.certified_until >= today,
+            Membership.role.in_([Role.supporter, Role.coordinator]),
         )
         .group_by(Membership.area_id)
     )
