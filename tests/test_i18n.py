@@ -203,3 +203,20 @@ def test_remembered_dates_and_times_read_as_babel_writes_them(app, lang):
                     f"{i18n.format_time_short(utc, lang)}–{i18n.format_time_short(end, lang)}",
                 ]
             )
+
+
+def test_templates_follow_the_locale_in_force_within_one_request(app):
+    """Translations are kept per request, but a forced locale (an e-mail or a document in
+    another language) is still obeyed, and the request's own comes back after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Sign out') }}"
+    # (each with an application context of its own, as every real request has)
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "ja"}):
+        assert render_template_string(template) == "ログアウト"
+        with force_locale("en"):
+            assert render_template_string(template) == "Sign out"
+        assert render_template_string(template) == "ログアウト"
+    with app.app_context(), app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert render_template_string(template) == "Sign out"

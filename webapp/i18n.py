@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
-from flask import current_app, request
-from flask_babel import get_locale, get_timezone
+from flask import current_app, g, has_app_context, request
+from flask_babel import get_locale, get_timezone, get_translations
 from flask_login import current_user
 
 LANG_COOKIE = "lang"
@@ -161,8 +161,42 @@ def _escape_lazy_strings() -> None:
     LazyString.__html__ = lambda self: str(escape(str(self)))
 
 
+def request_translations():
+    """The translations of the locale in force, looked up once per request.
+
+    Flask-Babel finds them afresh for every message (several context lookups and the locale's
+    name built each time); a page prints dozens. They are kept on Flask-Babel's own request
+    state, next to the locale they belong to, so `force_locale` (an e-mail or a document in
+    another language) is still obeyed: a different locale object means a fresh lookup.
+    """
+    if not has_app_context():
+        return get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        kept = state.__dict__.get("otagai_translations")
+        if kept is not None and kept[0] is state.__dict__.get("babel_locale"):
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel")
+    if state is not None:
+        state.otagai_translations = (state.__dict__.get("babel_locale"), translations)
+    return translations
+
+
+def _install_template_gettext(app) -> None:
+    """Templates translate through `request_translations` (Flask-Babel installs slower ones)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app) -> None:
     _escape_lazy_strings()
+    _install_template_gettext(app)
     app.jinja_env.filters.update(
         date_long=format_date_long,
         date_short=format_date_short,
