@@ -5,6 +5,7 @@ monthly flyer fits on one page."""
 import shutil
 import subprocess
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -212,5 +213,27 @@ def test_monthly_flyer_lists_the_public_events_of_the_area_on_one_page(signed_in
     text = pdf_text(pdf)
     assert event.title in text and "おはなし会6" in text
     assert "下書きの会" not in text and "中止の会" not in text and "日野の会" not in text
+    assert pdf_pages(pdf) == 1
+    assert pdf_qr_codes(pdf) == [f"http://localhost/events?area={town['misono'].id}&month={month}"]
+
+
+@pytest.mark.parametrize("events", [20, 40])
+def test_a_busy_month_still_fits_one_notice_board_page(signed_in, town, events):
+    """Busier months print smaller (compact, then one line an event) to stay on one page."""
+    event = town["event"]
+    month = event.starts_at.strftime("%Y-%m")
+    for n in range(events - 1):
+        make_event(
+            town["misono"],
+            title=f"子育てサロン{n:02d}",
+            starts_at=event.starts_at + timedelta(hours=n % 6),
+            ends_at=event.ends_at + timedelta(hours=n % 6),
+            audience="0〜6歳の子どもと保護者",
+        )
+    db.session.commit()
+    url = f"/manage/events/areas/{town['misono'].id}/month-flyer.pdf?month={month}"
+    pdf = _pdf(signed_in(town["coordinator"]), url)
+    text = pdf_text(pdf)
+    assert all(f"子育てサロン{n:02d}" in text for n in range(events - 1))
     assert pdf_pages(pdf) == 1
     assert pdf_qr_codes(pdf) == [f"http://localhost/events?area={town['misono'].id}&month={month}"]
