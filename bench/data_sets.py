@@ -151,6 +151,14 @@ def fresh_copy(data: DataSet, env: dict[str, str]) -> str:
         _pg_recreate(data, data.run_pg_name, template=data.seeded_pg_name)
     url = data.url(run=True)
     flask(["db", "upgrade"], env={**env, "DATABASE_URL": url})
+    # Statistics for indexes a migration added since the seed (the seed ends with ANALYZE too).
+    if data.db == "sqlite":
+        with sqlite3.connect(data.run_sqlite) as copy:
+            copy.execute("ANALYZE")
+        copy.close()
+    else:
+        with psycopg.connect(f"{data.pg_server}/{data.run_pg_name}", autocommit=True) as conn:
+            conn.execute("ANALYZE")
     return url
 
 
