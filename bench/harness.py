@@ -1,7 +1,8 @@
 """`bench/run`: one run, one machine, one database.
 
 1. the scale data set (seeded once per size and kept), copied afresh for this run;
-2. the floor: a bare Flask "hello" under the app's gunicorn settings, loaded with wrk;
+2. the floor: a bare Flask "hello" under the app's gunicorn settings, loaded with wrk; then,
+   for reference, the fixed stack's least signed-in page (bench/stack.py) the same way;
 3. the app, with its production settings behind a (simulated) reverse proxy: the PDFs and
    the workers' peak memory first, then each key page with 1 and 16 connections;
 4. page weight through nginx with the docs' gzip snippet;
@@ -20,7 +21,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import machine, printed, report, servers, weight, wrk
+from . import machine, printed, report, servers, stack, weight, wrk
 from .client import Browser, sign_in
 from .data_sets import DataSet, clean_environment, fresh_copy, is_seeded, load_accounts, seed
 from .pages import deep_page, key_pages, measure
@@ -74,6 +75,29 @@ def run_floor(args, log: Path) -> tuple[wrk.LoadResult, wrk.LoadResult]:
     with servers.serve(command, ready_url=url, env=env, log=log):
         loads = [
             wrk.run(wrk.command(url, connections=c, duration_s=args.duration, headers={}))
+            for c in (1, 16)
+        ]
+    return loads[0], loads[1]
+
+
+def run_stack_reference(args, log: Path) -> tuple[wrk.LoadResult, wrk.LoadResult]:
+    """The fixed stack's least signed-in page (bench/stack.py), same settings as the floor."""
+    path = RESULTS / "stack-reference.sqlite3"
+    stack.prepare(str(path))
+    port = servers.free_port()
+    command = servers.gunicorn_command("bench.stack:app", port=port, workers=args.workers)
+    env = clean_environment()
+    env.update(BENCH_STACK_DB=str(path), SECRET_KEY=secrets.token_hex(32))
+    with servers.serve(command, ready_url=f"http://127.0.0.1:{port}/sign-in", env=env, log=log):
+        browser = Browser(port)
+        browser.get("/sign-in")
+        url = f"http://127.0.0.1:{port}/"
+        if browser.get("/").status != 200:
+            raise RuntimeError("the stack reference did not keep its session")
+        loads = [
+            wrk.run(
+                wrk.command(url, connections=c, duration_s=args.duration, headers=browser.headers())
+            )
             for c in (1, 16)
         ]
     return loads[0], loads[1]
@@ -152,11 +176,13 @@ def measure_and_report(args: argparse.Namespace) -> int:
     log = RESULTS / f"{args.db}-{when:%Y%m%d-%H%M%S}.log"
     print("Floor: bare Flask", flush=True)
     floor_c1, floor_c16 = run_floor(args, log)
+    print("Reference: the fixed stack's least signed-in page", flush=True)
+    stack_loads = run_stack_reference(args, log)
     print(f"App on {data.stem}", flush=True)
     found = run_app(args, env, accounts, log)
     run = report.Run(
         floor_c1, floor_c16, found["pages"], found["pdfs"], found["peak"],
-        found["assets"], found["gzip_types"], [found["pdf_notes"]],
+        found["assets"], found["gzip_types"], [found["pdf_notes"]], stack_loads,
     )  # fmt: skip
     table = report.rows(run)
     print(report.markdown_table(table))

@@ -57,6 +57,8 @@ class Run:
     assets: dict[str, tuple[int, int]] = field(default_factory=dict)  # path: (raw, gzip)
     gzip_types: dict[str, bool] = field(default_factory=dict)  # content type: compressed?
     notes: list[str] = field(default_factory=list)  # more raw numbers (PDF warm-ups, memory)
+    # bench/stack.py with 1 and 16 connections: a reference for the pages, not a bar.
+    stack: tuple[LoadResult, LoadResult] | None = None
 
 
 @dataclass(frozen=True)
@@ -85,13 +87,24 @@ def _load_verdict(ok: bool, load: LoadResult) -> str:
 
 def floor_rows(run: Run) -> list[Row]:
     c1, c16 = run.floor_c1, run.floor_c16
-    return [
+    rows = [
         Row("bare Flask floor: requests/s, 16 connections", f"{c16.rps:,.0f}/s", ratio="100%"),
         Row(
             "bare Flask floor: latency, 1 connection",
             f"p50 {c1.p50_ms:.1f} ms, p95 {c1.p95_ms:.1f} ms",
         ),
     ]
+    if run.stack is not None:
+        s1, s16 = run.stack
+        share = f"{s16.rps / c16.rps:.0%}" if c16.rps else ""
+        name = "reference, the stack's least signed-in page"
+        rows += [
+            Row(f"{name}: requests/s, 16 connections", f"{s16.rps:,.0f}/s", ratio=share),
+            Row(
+                f"{name}: latency, 1 connection", f"p50 {s1.p50_ms:.1f} ms, p95 {s1.p95_ms:.1f} ms"
+            ),
+        ]
+    return rows
 
 
 def page_rows(page: PageResult, floor_rps: float) -> list[Row]:
@@ -221,6 +234,11 @@ def raw_numbers(run: Run) -> str:
         f"floor, 1 connection\n{run.floor_c1.raw}",
         f"floor, 16 connections\n{run.floor_c16.raw}",
     ]
+    if run.stack is not None:
+        blocks += [
+            f"stack reference, 1 connection\n{run.stack[0].raw}",
+            f"stack reference, 16 connections\n{run.stack[1].raw}",
+        ]
     for page in run.pages:
         for label, load in (("1 connection", page.c1), ("16 connections", page.c16)):
             if load is not None:

@@ -135,6 +135,32 @@ def test_pdfs_memory_assets_and_gzip_rows():
     assert gzip_row.result == "fail" and "not: text/csv" in gzip_row.value
 
 
+def test_the_stack_reference_is_shown_against_the_floor_but_not_judged():
+    run = run_with([], stack=(load(400.0, 3.0), load(700.0, 5.0)))
+    table = report.rows(run)
+    rows = by_figure(table)
+    many = rows["reference, the stack's least signed-in page: requests/s, 16 connections"]
+    assert (many.value, many.ratio, many.result) == ("700/s", "35%", "—")
+    one = rows["reference, the stack's least signed-in page: latency, 1 connection"]
+    assert one.value == "p50 1.5 ms, p95 3.0 ms"
+    assert report.summary(table) == "0 of 0 bars met"
+    assert "stack reference, 16 connections\nRequests/sec: 700" in report.raw_numbers(run)
+
+
+def test_the_stack_reference_signs_in_and_pays_for_what_every_page_pays(tmp_path):
+    from bench import stack
+
+    path = tmp_path / "stack.sqlite3"
+    stack.prepare(str(path))
+    client = stack.create_app(f"sqlite:///{path}", "k" * 32).test_client()
+    assert client.get("/").status_code == 401  # Flask-Login guards the page
+    client.get("/sign-in")
+    page = client.get("/", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "試験 花子" in page  # the person, loaded from the session
+    assert page.count('<li><a href="/items/') == 20
+    assert csrf_token(page)
+
+
 def test_markdown_table_escapes_pipes():
     text = report.markdown_table([Row("a | b", "1")])
     assert text.splitlines()[2] == "| a \\| b | 1 | — | — |  |"
