@@ -22,6 +22,7 @@ from ..events.models import Event, EventStatus
 from ..extensions import db
 from ..help_requests.models import HelpRequest, RequestKind, RequestStatus
 from ..i18n import format_month
+from ..planner import unindexed
 from .models import AreaMonth, AreaMonthKind
 from .periods import Period, add_months
 from .tally import MONTH_COLUMNS, month_expr, parse_month
@@ -150,21 +151,26 @@ def _tallies_up_to_end(area_ids, period: Period, *, by_area: bool):
 
 
 def _expired_untouched(area_ids, period: Period, now: datetime):
-    """(area, month, kind) -> open requests posted in the period whose start has passed."""
+    """(area, month, kind) -> open requests posted in the period whose start has passed.
+
+    Found by (status, start): the open requests whose start passed are few (housekeeping
+    writes their expiry back). Searching by the areas or the period's dates instead, as SQLite
+    would by its statistics, walks every request of the areas or of the period."""
     dialect = db.session.get_bind().dialect.name
     month = month_expr(HelpRequest.created_at, dialect)
+    created = unindexed(HelpRequest.created_at)
     query = (
         select(HelpRequest.area_id, month, HelpRequest.kind, func.count())
         .where(
             HelpRequest.status == RequestStatus.open,
             HelpRequest.start_at <= now,
-            HelpRequest.created_at >= period.start,
-            HelpRequest.created_at < period.end,
+            created >= period.start,
+            created < period.end,
         )
         .group_by(HelpRequest.area_id, month, HelpRequest.kind)
     )
     if area_ids is not None:
-        query = query.where(HelpRequest.area_id.in_(area_ids))
+        query = query.where(unindexed(HelpRequest.area_id).in_(area_ids))
     return [(a, parse_month(m), k, n) for a, m, k, n in db.session.execute(query)]
 
 
