@@ -44,8 +44,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--redis",
         default="redis://127.0.0.1:6379/0",
-        help="rate-limit storage shared by the workers, as in production; 'none': each "
-        "worker's memory",
+        help="shared by the workers, as in production: rate limits and the dashboard's cache; "
+        "'none': each worker's memory",
     )
     p.add_argument("--docs", type=Path, default=DOCS, help="where to write the table")
     p.add_argument("--no-docs", action="store_true", help="print the table only")
@@ -63,7 +63,10 @@ def app_environment(args: argparse.Namespace) -> dict[str, str]:
             socket.create_connection((parts.hostname, parts.port or 6379), timeout=2).close()
         except OSError:
             sys.exit(f"Redis does not answer at {args.redis}: start it, or pass --redis none")
+        # As in production (README): the workers count sign-in limits together and share the
+        # dashboard's figures, which are then drawn once a minute rather than once per worker.
         env["RATELIMIT_STORAGE_URI"] = args.redis
+        env["CACHE_REDIS_URL"] = args.redis
     return env
 
 
@@ -141,6 +144,7 @@ def run_app(args, env: dict[str, str], accounts, log: Path) -> dict:
 
 def context_lines(args, data: DataSet, deep: tuple[str, int], when: datetime) -> list[str]:
     limits = "Redis" if args.redis != "none" else "each worker's memory"
+    limits = f"rate limits and the dashboard's cache in {limits}"
     return [
         f"Measured {when:%Y-%m-%d %H:%M} UTC at commit {machine.commit()}.",
         f"Machine: {machine.machine()}.",
@@ -148,7 +152,7 @@ def context_lines(args, data: DataSet, deep: tuple[str, int], when: datetime) ->
         f"Data: `flask seed-scale --households {data.households} --seed {data.seed}`, "
         f"a fresh copy for the run; the deep page is page {deep[1]} (`{deep[0]}`).",
         f"Server: gunicorn with {args.workers} workers (the floor too), production settings "
-        f"behind one proxy, rate limits in {limits}; wrk for {args.duration:g} s per load; "
+        f"behind one proxy, {limits}; wrk for {args.duration:g} s per load; "
         f"PDFs: median of {args.pdf_runs} after one warm-up per worker; 1 KB = 1,024 bytes.",
     ]
 

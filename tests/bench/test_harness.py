@@ -258,3 +258,21 @@ def test_a_data_set_is_reused_for_a_week_only(tmp_path):
     assert not is_fresh(accounts, today=date(2026, 12, 11))
     accounts.write_text('{"member": "1"}')  # a file of unknown age: seed again
     assert not is_fresh(accounts, today=date(2026, 12, 3))
+
+
+def test_the_app_shares_rate_limits_and_the_dashboard_cache_in_redis_as_in_production(
+    monkeypatch,
+):
+    from bench import harness
+
+    class Answering:
+        def close(self):
+            pass
+
+    monkeypatch.setattr(harness.socket, "create_connection", lambda *a, **k: Answering())
+    env = harness.app_environment(harness.parse_args(["--redis", "redis://127.0.0.1:6390/0"]))
+    assert env["RATELIMIT_STORAGE_URI"] == env["CACHE_REDIS_URL"] == "redis://127.0.0.1:6390/0"
+    assert env["OTAGAI_ENV"] == "production"
+
+    alone = harness.app_environment(harness.parse_args(["--redis", "none"]))
+    assert "CACHE_REDIS_URL" not in alone and "RATELIMIT_STORAGE_URI" not in alone
