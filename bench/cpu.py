@@ -15,6 +15,9 @@ import json
 import pstats
 import re
 import time
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
 
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
@@ -53,6 +56,15 @@ def cpu_ms(client, url: str, runs: int) -> tuple[float, int, int]:
     return (time.process_time() - started) / runs * 1000, response.status_code, len(response.data)
 
 
+def absolute(database_url: str) -> str:
+    """A relative SQLite path taken from the current folder, as the shell means it
+    (Flask-SQLAlchemy would take it from the app's instance folder)."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=str(Path(url.database).resolve()))
+    return url.render_as_string(hide_password=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("database_url")
@@ -65,7 +77,9 @@ def main() -> None:
     from webapp import create_app
 
     accounts = json.load(open(args.accounts, encoding="utf-8"))  # noqa: SIM115
-    app = create_app({"SQLALCHEMY_DATABASE_URI": args.database_url, "RATELIMIT_ENABLED": False})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": absolute(args.database_url), "RATELIMIT_ENABLED": False}
+    )
     clients: dict = {}
     for who, url in key_pages(accounts):
         if args.only not in url:

@@ -276,3 +276,13 @@ def test_the_app_shares_rate_limits_and_the_dashboard_cache_in_redis_as_in_produ
 
     alone = harness.app_environment(harness.parse_args(["--redis", "none"]))
     assert "CACHE_REDIS_URL" not in alone and "RATELIMIT_STORAGE_URI" not in alone
+
+
+def test_cpu_tool_takes_a_relative_sqlite_path_from_the_current_folder(tmp_path, monkeypatch):
+    from bench.cpu import absolute
+
+    monkeypatch.chdir(tmp_path)
+    assert absolute("sqlite:///data/run.sqlite3") == f"sqlite:///{tmp_path}/data/run.sqlite3"
+    assert absolute("sqlite:////srv/x.sqlite3") == "sqlite:////srv/x.sqlite3"
+    pg = "postgresql+psycopg://postgres@127.0.0.1:5432/otagai"
+    assert absolute(pg) == pg
