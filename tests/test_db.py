@@ -108,3 +108,65 @@ def test_concurrent_read_then_write_never_fails(app, make_client):
     for t in threads:
         t.join()
     assert statuses == [302] * 160
+
+
+def test_only_a_plain_select_counts_as_reading():
+    from webapp.db import only_reads
+
+    assert only_reads("SELECT people.id FROM people")
+    assert only_reads("  select 1")
+    for statement in (
+        "INSERT INTO areas (name) VALUES (%(name)s)",
+        "UPDATE people SET name = %(name)s",
+        "DELETE FROM sessions",
+        "WITH moved AS (DELETE FROM x RETURNING *) SELECT * FROM moved",
+        "SAVEPOINT sa_savepoint_1",
+        "SET LOCAL lock_timeout = 1000",
+    ):
+        assert not only_reads(statement), statement
+
+
+def _postgresql(app):
+    if _sqlite(app):
+        pytest.skip("psycopg's prepared statements; this run uses SQLite")
+
+
+def _prepared_here() -> int:
+    return db.session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+
+
+def test_postgresql_keeps_statements_prepared_across_read_only_transactions(app):
+    _postgresql(app)
+    make_area(name="Prepared")
+    db.session.commit()
+    query = select(Area.id).where(Area.name == "Prepared")
+    for _ in range(7):  # psycopg prepares on the sixth run of a statement on a connection
+        assert db.session.execute(query).scalar() is not None
+        db.session.rollback()  # as every page view ends
+    assert _prepared_here() >= 1
+    db.session.rollback()
+
+
+def test_postgresql_rolls_back_what_wrote_and_what_failed(app):
+    _postgresql(app)
+    area = make_area(name="Before")
+    db.session.commit()
+
+    db.session.get(Area, area.id).name = "Changed"
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.get(Area, area.id).name == "Before"
+
+    # A write that follows reads in the same transaction is rolled back too.
+    assert db.session.execute(select(Area.name).where(Area.id == area.id)).scalar() == "Before"
+    db.session.execute(text("UPDATE areas SET name = 'Changed' WHERE id = :id"), {"id": area.id})
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Area, area.id).name == "Before"
+
+    # A failed transaction is rolled back and the session goes on.
+    with pytest.raises(Exception, match="no_such_table"):
+        db.session.execute(text("SELECT * FROM no_such_table"))
+    db.session.rollback()
+    assert db.session.execute(select(Area.name).where(Area.id == area.id)).scalar() == "Before"
+    db.session.rollback()

@@ -9,6 +9,15 @@ BEGIN IMMEDIATE takes the write lock first and waits politely for the busy timeo
 A transaction is a write transaction when it runs inside a request that may change data
 (POST, PUT, PATCH, DELETE) or inside `write_transaction()`. Plain page views stay deferred so
 that readers never queue behind one another.
+
+PostgreSQL: psycopg prepares a statement on the server once a connection has run it five
+times, so that PostgreSQL stops planning it again (planning a page's joins costs more than
+running them). But psycopg forgets every prepared statement whenever a transaction is rolled
+back, and every page view ends with a rollback (the session's, then the pool's), so nothing
+stayed prepared from one request to the next. A transaction that has only read ends the same
+way whether it commits or rolls back; so such a transaction is committed instead, and the
+rollback that follows finds nothing to do. A transaction that wrote anything is rolled back
+as asked.
 """
 
 import contextvars
@@ -50,6 +59,8 @@ def write_transaction():
 
 
 def configure_engine(engine: Engine, *, busy_timeout_ms: int) -> None:
+    if engine.dialect.name == "postgresql":
+        _keep_prepared_statements(engine)
     if engine.dialect.name != "sqlite":
         return
 
@@ -68,6 +79,37 @@ def configure_engine(engine: Engine, *, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
+
+
+WROTE = "otagai_wrote"  # in Connection.info: this transaction ran more than SELECTs
+
+
+def only_reads(statement: str) -> bool:
+    """True for a plain SELECT. Anything else (INSERT, UPDATE, a CTE that may write, SAVEPOINT,
+    SET...) counts as a write, so that its transaction is rolled back as asked."""
+    return statement.lstrip()[:6].upper() == "SELECT"
+
+
+def _keep_prepared_statements(engine: Engine) -> None:
+    from psycopg.pq import TransactionStatus
+
+    @event.listens_for(engine, "begin")
+    def _reads_so_far(connection):
+        connection.info[WROTE] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection, _cursor, statement, _parameters, _context, _many):
+        if not only_reads(statement):
+            connection.info[WROTE] = True
+
+    @event.listens_for(engine, "rollback")
+    def _commit_what_only_read(connection):
+        if connection.info.get(WROTE, True):
+            return
+        driver = connection.connection.driver_connection
+        # Only a healthy open transaction: a failed one must really be rolled back.
+        if driver.info.transaction_status == TransactionStatus.INTRANS:
+            driver.commit()
 
 
 def init_app(app) -> None:
