@@ -15,9 +15,9 @@ times, so that PostgreSQL stops planning it again (planning a page's joins costs
 running them). But psycopg forgets every prepared statement whenever a transaction is rolled
 back, and every page view ends with a rollback (the session's, then the pool's), so nothing
 stayed prepared from one request to the next. A transaction that has only read ends the same
-way whether it commits or rolls back; so such a transaction is committed instead, and the
-rollback that follows finds nothing to do. A transaction that wrote anything is rolled back
-as asked.
+way whether it commits or rolls back; so such a transaction (PostgreSQL has given it no
+transaction id) is committed instead, and the rollback that follows finds nothing to do. A
+transaction that wrote anything is rolled back as asked.
 """
 
 import contextvars
@@ -81,34 +81,17 @@ def configure_engine(engine: Engine, *, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write_lock() else "BEGIN")
 
 
-WROTE = "otagai_wrote"  # in Connection.info: this transaction ran more than SELECTs
-
-
-def only_reads(statement: str) -> bool:
-    """True for a plain SELECT. Anything else (INSERT, UPDATE, a CTE that may write, SAVEPOINT,
-    SET...) counts as a write, so that its transaction is rolled back as asked."""
-    return statement.lstrip()[:6].upper() == "SELECT"
-
-
 def _keep_prepared_statements(engine: Engine) -> None:
     from psycopg.pq import TransactionStatus
 
-    @event.listens_for(engine, "begin")
-    def _reads_so_far(connection):
-        connection.info[WROTE] = False
-
-    @event.listens_for(engine, "before_cursor_execute")
-    def _note_writes(connection, _cursor, statement, _parameters, _context, _many):
-        if not only_reads(statement):
-            connection.info[WROTE] = True
-
     @event.listens_for(engine, "rollback")
     def _commit_what_only_read(connection):
-        if connection.info.get(WROTE, True):
-            return
         driver = connection.connection.driver_connection
-        # Only a healthy open transaction: a failed one must really be rolled back.
-        if driver.info.transaction_status == TransactionStatus.INTRANS:
+        if driver.info.transaction_status != TransactionStatus.INTRANS:
+            return  # nothing open, or a failed transaction, which must really be rolled back
+        # PostgreSQL gives a transaction an id at its first write, whichever way it came
+        # (the ORM, a raw cursor, COPY): without one, it has only read.
+        if driver.execute("SELECT pg_current_xact_id_if_assigned()").fetchone()[0] is None:
             driver.commit()
 
 
